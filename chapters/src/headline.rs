@@ -1,0 +1,120 @@
+//! The headline run: `784 → ReLU 128 → softmax 10` learns the MNIST digits, and the benchmark that
+//! times it.
+
+use crate::hand_wired::Mlp;
+use nabla::Result;
+use nabla::data::mnist::{self, CLASSES, PIXELS};
+use nabla::loss::SoftmaxCrossEntropy;
+use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
+use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::path::PathBuf;
+
+/// The MNIST network of the headline run.
+pub type MnistNet = Mlp<f32, PIXELS, 128, CLASSES>;
+
+/// The optimizers the command line offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimizerChoice {
+    /// Plain SGD.
+    Sgd,
+    /// SGD with momentum 0.9.
+    Momentum,
+    /// Adam with β₁ = 0.9, β₂ = 0.999.
+    Adam,
+}
+
+impl OptimizerChoice {
+    /// The optimizer with learning rate `learning_rate`.
+    pub fn build(self, learning_rate: f64) -> Box<dyn Optimizer<f32>> {
+        match self {
+            OptimizerChoice::Sgd => Box::new(Sgd::new(learning_rate)),
+            OptimizerChoice::Momentum => Box::new(Momentum::new(learning_rate, 0.9)),
+            OptimizerChoice::Adam => Box::new(Adam::new(learning_rate)),
+        }
+    }
+}
+
+/// Everything the headline run can be told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunConfig {
+    /// Passes over the 60,000 training images.
+    pub epochs: usize,
+    /// Images per mini-batch.
+    pub batch_size: usize,
+    /// The optimizer's learning rate.
+    pub learning_rate: f64,
+    /// Which optimizer.
+    pub optimizer: OptimizerChoice,
+    /// Seeds the weights and the batch order.
+    pub seed: u64,
+    /// Where the four MNIST files are.
+    pub data_dir: PathBuf,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 10,
+            batch_size: 64,
+            learning_rate: 1e-3,
+            optimizer: OptimizerChoice::Adam,
+            seed: 42,
+            data_dir: mnist::default_dir(),
+        }
+    }
+}
+
+/// Trains on all 60,000 training images and evaluates on the 10,000 test images after every
+/// epoch, calling `on_epoch` with each report.
+pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec<EpochReport>> {
+    let digits = mnist::load(&config.data_dir)?;
+    let (train, test) = (
+        digits.train.to_dataset::<f32>(),
+        digits.test.to_dataset::<f32>(),
+    );
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut network = MnistNet::new(&mut rng);
+    let mut optimizer = config.optimizer.build(config.learning_rate);
+    let train_config = TrainConfig {
+        epochs: config.epochs,
+        batch_size: config.batch_size,
+        progress: true,
+    };
+    fit(
+        &mut network,
+        &SoftmaxCrossEntropy,
+        &mut optimizer,
+        &train,
+        Some(&test),
+        &train_config,
+        &mut rng,
+        on_epoch,
+    )
+}
+
+/// Times `config.epochs` training epochs of the headline recipe (no evaluation) and returns the
+/// seconds each took.
+pub fn bench(config: &RunConfig) -> Result<Vec<f64>> {
+    let train = mnist::load(&config.data_dir)?.train.to_dataset::<f32>();
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut network = MnistNet::new(&mut rng);
+    let mut optimizer = config.optimizer.build(config.learning_rate);
+    let mut trainer = Trainer::new(&network);
+    let hidden = indicatif::ProgressBar::hidden();
+    (0..config.epochs)
+        .map(|_| {
+            let report = trainer.epoch(
+                &mut network,
+                &SoftmaxCrossEntropy,
+                &mut optimizer,
+                &train,
+                config.batch_size,
+                &mut rng,
+                &hidden,
+            )?;
+            Ok(report.seconds)
+        })
+        .collect()
+}

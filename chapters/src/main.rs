@@ -1,0 +1,159 @@
+//! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
+
+use chapters::headline::{self, OptimizerChoice, RunConfig};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Neural networks from first principles. With no command, trains `784 → ReLU 128 → softmax 10`
+/// on MNIST.
+#[derive(Parser, Debug)]
+#[command(name = "nabla", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Train the headline MNIST network (the default).
+    Train,
+    /// Time training epochs of the headline recipe: seconds per epoch and samples per second.
+    Bench,
+    /// List the chapters' programs.
+    List,
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    epochs: u32,
+    /// Images per mini-batch.
+    #[arg(long, default_value_t = 64, global = true, value_parser = clap::value_parser!(u32).range(1..=60000))]
+    batch_size: u32,
+    /// Learning rate (a positive number).
+    #[arg(long, default_value_t = 1e-3, global = true, value_parser = positive_number)]
+    lr: f64,
+    /// Optimizer.
+    #[arg(long, value_enum, default_value_t = OptimizerArg::Adam, global = true)]
+    optimizer: OptimizerArg,
+    /// Random seed for the weights and the batch order.
+    #[arg(long, default_value_t = 42, global = true)]
+    seed: u64,
+    /// Directory holding the four MNIST .gz files [default: data/mnist in this repository].
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum OptimizerArg {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+fn positive_number(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
+        Ok(_) => Err(format!("{text} is not a positive, finite number")),
+        Err(_) => Err(format!("{text} is not a number")),
+    }
+}
+
+impl RunArgs {
+    fn config(&self) -> RunConfig {
+        RunConfig {
+            epochs: self.epochs as usize,
+            batch_size: self.batch_size as usize,
+            learning_rate: self.lr,
+            optimizer: match self.optimizer {
+                OptimizerArg::Sgd => OptimizerChoice::Sgd,
+                OptimizerArg::Momentum => OptimizerChoice::Momentum,
+                OptimizerArg::Adam => OptimizerChoice::Adam,
+            },
+            seed: self.seed,
+            data_dir: self
+                .data
+                .clone()
+                .unwrap_or_else(nabla::data::mnist::default_dir),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Train) {
+        Command::Train => train(&cli.run.config()),
+        Command::Bench => bench(&cli.run.config()),
+        Command::List => {
+            println!("train   the headline MNIST network (default)");
+            println!("bench   time the headline recipe");
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn train(config: &RunConfig) -> nabla::Result<()> {
+    println!(
+        "MNIST 784 → relu 128 → softmax 10 | {:?} lr {} | batch {} | {} epochs | seed {}",
+        config.optimizer, config.learning_rate, config.batch_size, config.epochs, config.seed
+    );
+    let reports = headline::run(config, |r| {
+        println!(
+            "epoch {:>2}  loss {:.4}  train {:.2}%  test {:.2}%  {:.2} s  {:.0} samples/s",
+            r.epoch,
+            r.mean_loss,
+            100.0 * r.train_accuracy,
+            100.0 * r.test_accuracy.unwrap_or(f64::NAN),
+            r.seconds,
+            r.samples_per_second
+        );
+    })?;
+    if let Some(last) = reports.last() {
+        println!(
+            "final test accuracy: {:.2}% (10,000 test images)",
+            100.0 * last.test_accuracy.unwrap_or(f64::NAN)
+        );
+    }
+    Ok(())
+}
+
+fn bench(config: &RunConfig) -> nabla::Result<()> {
+    println!(
+        "benchmark: {} training epochs of the headline recipe on one thread (batch {})",
+        config.epochs, config.batch_size
+    );
+    let seconds = headline::bench(config)?;
+    for (epoch, s) in seconds.iter().enumerate() {
+        println!(
+            "epoch {:>2}  {:.3} s  {:.0} samples/s",
+            epoch + 1,
+            s,
+            60_000.0 / s
+        );
+    }
+    // The first epoch pays for page faults and cold caches; report the rest.
+    let mut steady: Vec<f64> = seconds.iter().skip(1).copied().collect();
+    if steady.is_empty() {
+        steady = seconds.clone();
+    }
+    steady.sort_by(f64::total_cmp);
+    let median = steady[steady.len() / 2];
+    println!(
+        "steady epoch (median of epochs 2–{}): {:.3} s, {:.0} samples/s",
+        seconds.len(),
+        median,
+        60_000.0 / median
+    );
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Data sets and mini-batches.
+//!
+//! A [`Dataset`] keeps all inputs in one [`Batch`] (one sample per column) and the targets in
+//! another. Training visits it in a fresh random order each epoch, a mini-batch at a time;
+//! [`Dataset::gather_into`] copies the chosen columns into reusable buffers.
+
+pub mod idx;
+pub mod mnist;
+
+pub use idx::DataError;
+
+use crate::Scalar;
+use crate::batch::{Batch, argmax_columns, ensure_columns};
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+/// Samples with `IN` features and `OUT` target values each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset<T: Scalar, const IN: usize, const OUT: usize> {
+    /// The inputs, one sample per column.
+    pub inputs: Batch<T, IN>,
+    /// The targets (one-hot for classification), one sample per column.
+    pub targets: Batch<T, OUT>,
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize> Dataset<T, IN, OUT> {
+    /// Pairs inputs with targets.
+    ///
+    /// # Panics
+    /// If they hold different numbers of samples.
+    pub fn new(inputs: Batch<T, IN>, targets: Batch<T, OUT>) -> Self {
+        assert_eq!(
+            inputs.ncols(),
+            targets.ncols(),
+            "inputs and targets differ in sample count"
+        );
+        Self { inputs, targets }
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.inputs.ncols()
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The class of each sample: the row of its largest target.
+    pub fn labels(&self) -> Vec<usize> {
+        argmax_columns(&self.targets)
+    }
+
+    /// Copies the samples at `indices` into `inputs` and `targets`, resizing them if needed.
+    pub fn gather_into(
+        &self,
+        indices: &[usize],
+        inputs: &mut Batch<T, IN>,
+        targets: &mut Batch<T, OUT>,
+    ) {
+        ensure_columns(inputs, indices.len());
+        ensure_columns(targets, indices.len());
+        for (column, &index) in indices.iter().enumerate() {
+            inputs
+                .column_mut(column)
+                .copy_from(&self.inputs.column(index));
+            targets
+                .column_mut(column)
+                .copy_from(&self.targets.column(index));
+        }
+    }
+
+    /// A new data set holding the samples at `indices`, in that order.
+    pub fn subset(&self, indices: &[usize]) -> Self {
+        let mut inputs = Batch::zeros(0);
+        let mut targets = Batch::zeros(0);
+        self.gather_into(indices, &mut inputs, &mut targets);
+        Self { inputs, targets }
+    }
+
+    /// The first `count` samples (all of them if there are fewer).
+    pub fn take(&self, count: usize) -> Self {
+        let indices: Vec<usize> = (0..count.min(self.len())).collect();
+        self.subset(&indices)
+    }
+
+    /// Shuffles the samples with `rng`, then splits off the last `validation_len` of them:
+    /// returns `(training, validation)`.
+    ///
+    /// # Panics
+    /// If `validation_len` exceeds the number of samples.
+    pub fn split_validation(&self, validation_len: usize, rng: &mut impl Rng) -> (Self, Self) {
+        assert!(
+            validation_len <= self.len(),
+            "validation set larger than the data set"
+        );
+        let order = shuffled_indices(self.len(), rng);
+        let (train, validation) = order.split_at(self.len() - validation_len);
+        (self.subset(train), self.subset(validation))
+    }
+
+    /// Mini-batches of `batch_size` samples in an order drawn from `rng` (the last one may be
+    /// smaller). Each batch is a freshly allocated `(inputs, targets)` pair.
+    pub fn batches<'a, R: Rng>(
+        &'a self,
+        batch_size: usize,
+        rng: &mut R,
+    ) -> MiniBatches<'a, T, IN, OUT> {
+        assert!(batch_size > 0, "batch size must be positive");
+        MiniBatches {
+            dataset: self,
+            order: shuffled_indices(self.len(), rng),
+            batch_size,
+            next: 0,
+        }
+    }
+}
+
+/// `0..len` in an order drawn from `rng`.
+pub fn shuffled_indices(len: usize, rng: &mut impl Rng) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.shuffle(rng);
+    order
+}
+
+/// Iterator over shuffled mini-batches; see [`Dataset::batches`].
+#[derive(Debug)]
+pub struct MiniBatches<'a, T: Scalar, const IN: usize, const OUT: usize> {
+    dataset: &'a Dataset<T, IN, OUT>,
+    order: Vec<usize>,
+    batch_size: usize,
+    next: usize,
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize> Iterator for MiniBatches<'_, T, IN, OUT> {
+    type Item = (Batch<T, IN>, Batch<T, OUT>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next >= self.order.len() {
+            return None;
+        }
+        let end = (self.next + self.batch_size).min(self.order.len());
+        let subset = self.dataset.subset(&self.order[self.next..end]);
+        self.next = end;
+        Some((subset.inputs, subset.targets))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::one_hot;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn numbered(len: usize) -> Dataset<f64, 1, 3> {
+        let labels: Vec<u8> = (0..len).map(|i| (i % 3) as u8).collect();
+        Dataset::new(Batch::from_fn(len, |_, c| c as f64), one_hot(&labels))
+    }
+
+    #[test]
+    fn batches_cover_every_sample_once_and_keep_pairs_together() {
+        let data = numbered(10);
+        let mut seen = Vec::new();
+        for (inputs, targets) in data.batches(4, &mut StdRng::seed_from_u64(3)) {
+            assert!(inputs.ncols() <= 4);
+            for c in 0..inputs.ncols() {
+                let sample = inputs[(0, c)] as usize;
+                assert_eq!(argmax_columns(&targets)[c], sample % 3);
+                seen.push(sample);
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn order_depends_only_on_the_seed() {
+        let order = |seed| shuffled_indices(100, &mut StdRng::seed_from_u64(seed));
+        assert_eq!(order(5), order(5));
+        assert_ne!(order(5), order(6));
+    }
+
+    #[test]
+    fn validation_split_partitions_the_samples() {
+        let (train, validation) = numbered(10).split_validation(3, &mut StdRng::seed_from_u64(1));
+        assert_eq!((train.len(), validation.len()), (7, 3));
+        let mut all: Vec<usize> = train
+            .inputs
+            .iter()
+            .chain(validation.inputs.iter())
+            .map(|&x| x as usize)
+            .collect();
+        all.sort();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+    }
+}

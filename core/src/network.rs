@@ -1,0 +1,73 @@
+//! What the training loop, the optimizers and the gradient checker need from a model.
+//!
+//! [`Parameters`] lists a model's numbers as a fixed sequence of slices. A model's gradients have
+//! the same shape as the model, so they are stored in a value of the model's own type: an
+//! optimizer walks the two side by side. [`Network`] adds the forward and backward passes.
+
+use crate::{Batch, Scalar};
+
+/// Something made of trainable numbers, visited as slices in a fixed order.
+pub trait Parameters<T: Scalar>: Sized {
+    /// A value of the same shape with every number zero (used to hold gradients).
+    fn zeros_like(&self) -> Self;
+
+    /// Calls `visit` on each parameter tensor, in order.
+    fn visit(&self, visit: &mut dyn FnMut(&[T]));
+
+    /// Calls `visit` on each parameter tensor, in order, for writing.
+    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T]));
+
+    /// Calls `visit` on each parameter tensor of `self` with the matching tensor of `other`.
+    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T]));
+
+    /// How many numbers there are in all.
+    fn parameter_count(&self) -> usize {
+        let mut count = 0;
+        self.visit(&mut |tensor| count += tensor.len());
+        count
+    }
+}
+
+/// A feed-forward network from `IN` features to `OUT` scores.
+///
+/// The network ends at the last layer's *weighted input* (its logits): the output activation
+/// belongs to the loss (softmax with cross-entropy, sigmoid with binary cross-entropy), which is
+/// both cheaper and numerically safer. [`Network::predict`] applies it for you.
+pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
+    /// Buffers holding every layer's intermediate values for one batch, reused between batches.
+    type Trace: Default;
+
+    /// Forward pass over a batch, keeping in `trace` what [`Network::backward`] needs.
+    /// Returns the logits.
+    fn forward_trace<'t>(
+        &self,
+        input: &Batch<T, IN>,
+        trace: &'t mut Self::Trace,
+    ) -> &'t Batch<T, OUT>;
+
+    /// Backward pass: given `∂C/∂logits` for the batch last passed to `forward_trace`, writes
+    /// `∂C/∂θ` for every parameter θ into `gradients` (overwriting it).
+    fn backward(
+        &self,
+        input: &Batch<T, IN>,
+        trace: &mut Self::Trace,
+        logits_gradient: &Batch<T, OUT>,
+        gradients: &mut Self,
+    );
+
+    /// Turns logits into the network's output (probabilities for a softmax output).
+    fn output_activation(&self, logits: &mut Batch<T, OUT>);
+
+    /// The logits for a batch (allocates; for use outside training loops).
+    fn logits(&self, input: &Batch<T, IN>) -> Batch<T, OUT> {
+        let mut trace = Self::Trace::default();
+        self.forward_trace(input, &mut trace).clone()
+    }
+
+    /// The network's output for a batch: logits passed through the output activation.
+    fn predict(&self, input: &Batch<T, IN>) -> Batch<T, OUT> {
+        let mut output = self.logits(input);
+        self.output_activation(&mut output);
+        output
+    }
+}

@@ -1,0 +1,83 @@
+//! Adam: momentum plus a per-parameter step size from the running size of the gradient.
+//!
+//! With step count t:
+//! ```text
+//! m ← β₁ m + (1 − β₁) g          (first moment: a running mean of the gradient)
+//! v ← β₂ v + (1 − β₂) g²         (second moment: a running mean of its square)
+//! m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)   (bias correction: m and v start at 0)
+//! θ ← θ − η m̂ / (√v̂ + ε)
+//! ```
+//! The update multiplies the numerator and denominator by `√(1 − β₂ᵗ)`, which gives the same
+//! step with one square root and one division per parameter:
+//! `θ ← θ − η_t m / (√v + ε̂)`, `η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `ε̂ = ε √(1 − β₂ᵗ)`.
+
+use super::{Optimizer, state_for};
+use crate::Scalar;
+
+/// The Adam optimizer (Kingma & Ba, 2015) with bias correction.
+#[derive(Clone, Debug)]
+pub struct Adam<T> {
+    /// η, the step size (1e-3 is the usual default).
+    pub learning_rate: f64,
+    /// β₁, the decay of the first moment (0.9).
+    pub beta1: f64,
+    /// β₂, the decay of the second moment (0.999).
+    pub beta2: f64,
+    /// ε, keeps the division finite (1e-8).
+    pub epsilon: f64,
+    steps: i32,
+    first_moments: Vec<Vec<T>>,
+    second_moments: Vec<Vec<T>>,
+}
+
+impl<T: Scalar> Adam<T> {
+    /// Adam with learning rate η and the usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+    pub fn new(learning_rate: f64) -> Self {
+        Self {
+            learning_rate,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            steps: 0,
+            first_moments: Vec::new(),
+            second_moments: Vec::new(),
+        }
+    }
+
+    /// How many steps have been taken.
+    pub fn steps(&self) -> i32 {
+        self.steps
+    }
+}
+
+impl<T: Scalar> Optimizer<T> for Adam<T> {
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn begin_step(&mut self) {
+        self.steps += 1;
+    }
+
+    fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {
+        let t = self.steps.max(1);
+        let correction1 = 1.0 - self.beta1.powi(t);
+        let correction2 = (1.0 - self.beta2.powi(t)).sqrt();
+        let step = T::of(self.learning_rate * correction2 / correction1);
+        let epsilon = T::of(self.epsilon * correction2);
+        let (beta1, beta2) = (T::of(self.beta1), T::of(self.beta2));
+        let (keep1, keep2) = (T::one() - beta1, T::one() - beta2);
+        let m = state_for(&mut self.first_moments, slot, parameters.len());
+        let v = state_for(&mut self.second_moments, slot, parameters.len());
+        for (((theta, m), v), &g) in parameters
+            .iter_mut()
+            .zip(m.iter_mut())
+            .zip(v.iter_mut())
+            .zip(gradients)
+        {
+            *m = beta1 * *m + keep1 * g;
+            *v = beta2 * *v + keep2 * g * g;
+            *theta -= step * *m / (v.sqrt() + epsilon);
+        }
+    }
+}

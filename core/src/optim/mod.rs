@@ -1,0 +1,65 @@
+//! Optimizers: how a gradient becomes a step.
+//!
+//! An optimizer sees a model as a list of parameter tensors (see [`Parameters`]) and updates each
+//! one from its gradient, keeping whatever per-tensor state it needs (a velocity, running
+//! moments) in the same order.
+
+mod adam;
+mod momentum;
+mod sgd;
+
+pub use adam::Adam;
+pub use momentum::Momentum;
+pub use sgd::Sgd;
+
+use crate::Scalar;
+use crate::network::Parameters;
+
+/// An update rule for parameters given their gradients.
+pub trait Optimizer<T: Scalar> {
+    /// The base learning rate (reported when training diverges).
+    fn learning_rate(&self) -> f64;
+
+    /// Called once before the tensors of one step are updated.
+    fn begin_step(&mut self) {}
+
+    /// Updates tensor number `slot` (its position in the model's visiting order).
+    fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]);
+
+    /// One optimization step over every tensor of `model`.
+    fn step<P: Parameters<T>>(&mut self, model: &mut P, gradients: &P)
+    where
+        Self: Sized,
+    {
+        self.begin_step();
+        let mut slot = 0;
+        model.visit_with(gradients, &mut |parameters, gradients| {
+            self.update(slot, parameters, gradients);
+            slot += 1;
+        });
+    }
+}
+
+impl<T: Scalar> Optimizer<T> for Box<dyn Optimizer<T>> {
+    fn learning_rate(&self) -> f64 {
+        (**self).learning_rate()
+    }
+    fn begin_step(&mut self) {
+        (**self).begin_step();
+    }
+    fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {
+        (**self).update(slot, parameters, gradients);
+    }
+}
+
+/// Per-tensor state vectors, created (zeroed) the first time a slot is seen.
+fn state_for<T: Scalar>(states: &mut Vec<Vec<T>>, slot: usize, len: usize) -> &mut [T] {
+    if states.len() <= slot {
+        states.resize_with(slot + 1, Vec::new);
+    }
+    let state = &mut states[slot];
+    if state.len() != len {
+        *state = vec![T::zero(); len];
+    }
+    state
+}
