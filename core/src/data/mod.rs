@@ -61,13 +61,11 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dataset<T, IN, OUT> {
     ) {
         ensure_columns(inputs, indices.len());
         ensure_columns(targets, indices.len());
-        for (column, &index) in indices.iter().enumerate() {
-            inputs
-                .column_mut(column)
-                .copy_from(&self.inputs.column(index));
-            targets
-                .column_mut(column)
-                .copy_from(&self.targets.column(index));
+        let (all_inputs, all_targets) = (self.inputs.as_slice(), self.targets.as_slice());
+        let columns = inputs.as_mut_slice().chunks_exact_mut(IN).zip(targets.as_mut_slice().chunks_exact_mut(OUT));
+        for ((input, target), &index) in columns.zip(indices) {
+            input.copy_from_slice(&all_inputs[index * IN..][..IN]);
+            target.copy_from_slice(&all_targets[index * OUT..][..OUT]);
         }
     }
 
