@@ -5,14 +5,22 @@ use crate::hand_wired::Mlp;
 use nabla::Result;
 use nabla::data::mnist::{self, CLASSES, PIXELS};
 use nabla::loss::SoftmaxCrossEntropy;
+use nabla::network::Network;
 use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
 use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::path::PathBuf;
 
-/// The MNIST network of the headline run.
-pub type MnistNet = Mlp<f32, PIXELS, 128, CLASSES>;
+// ANCHOR: network
+nabla::network! {
+    /// The network of the headline run: 784 pixels → 128 ReLU units → 10 class probabilities.
+    pub struct MnistNet: 784 => relu 128 => softmax 10
+}
+// ANCHOR_END: network
+
+/// The same network wired by hand (see `hand_wired.rs`), for the benchmark.
+pub type HandWiredNet = Mlp<f32, PIXELS, 128, CLASSES>;
 
 /// The optimizers the command line offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +83,7 @@ pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec
         digits.test.to_dataset::<f32>(),
     );
     let mut rng = StdRng::seed_from_u64(config.seed);
-    let mut network = MnistNet::new(&mut rng);
+    let mut network = MnistNet::<f32>::new(&mut rng);
     let mut optimizer = config.optimizer.build(config.learning_rate);
     let train_config = TrainConfig {
         epochs: config.epochs,
@@ -94,27 +102,62 @@ pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec
     )
 }
 
-/// Times `config.epochs` training epochs of the headline recipe (no evaluation) and returns the
-/// seconds each took.
-pub fn bench(config: &RunConfig) -> Result<Vec<f64>> {
+/// Which implementation of the headline network to time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Implementation {
+    /// Declared with `network!`.
+    Macro,
+    /// Wired by hand from `Dense` layers.
+    HandWired,
+}
+
+/// Times `config.epochs` training epochs of the headline recipe for each implementation,
+/// alternating between them epoch by epoch so that both see the same machine conditions.
+/// Returns the seconds of each epoch, per implementation.
+pub fn bench(config: &RunConfig, implementations: &[Implementation]) -> Result<Vec<Vec<f64>>> {
     let train = mnist::load(&config.data_dir)?.train.to_dataset::<f32>();
-    let mut rng = StdRng::seed_from_u64(config.seed);
-    let mut network = MnistNet::new(&mut rng);
+    let mut runs: Vec<Box<dyn FnMut() -> Result<f64>>> = Vec::new();
+    for &implementation in implementations {
+        let mut rng = StdRng::seed_from_u64(config.seed);
+        runs.push(match implementation {
+            Implementation::Macro => {
+                timed_epochs(MnistNet::<f32>::new(&mut rng), config, &train, rng)
+            }
+            Implementation::HandWired => {
+                timed_epochs(HandWiredNet::new(&mut rng), config, &train, rng)
+            }
+        });
+    }
+    let mut seconds = vec![Vec::new(); runs.len()];
+    for _ in 0..config.epochs {
+        for (run, times) in runs.iter_mut().zip(&mut seconds) {
+            times.push(run()?);
+        }
+    }
+    Ok(seconds)
+}
+
+/// A closure that trains `network` for one more epoch each call and returns its seconds.
+fn timed_epochs<'a, N: Network<f32, PIXELS, CLASSES> + 'a>(
+    mut network: N,
+    config: &RunConfig,
+    train: &'a nabla::data::Dataset<f32, PIXELS, CLASSES>,
+    mut rng: StdRng,
+) -> Box<dyn FnMut() -> Result<f64> + 'a> {
     let mut optimizer = config.optimizer.build(config.learning_rate);
     let mut trainer = Trainer::new(&network);
+    let batch_size = config.batch_size;
     let hidden = indicatif::ProgressBar::hidden();
-    (0..config.epochs)
-        .map(|_| {
-            let report = trainer.epoch(
-                &mut network,
-                &SoftmaxCrossEntropy,
-                &mut optimizer,
-                &train,
-                config.batch_size,
-                &mut rng,
-                &hidden,
-            )?;
-            Ok(report.seconds)
-        })
-        .collect()
+    Box::new(move || {
+        let report = trainer.epoch(
+            &mut network,
+            &SoftmaxCrossEntropy,
+            &mut optimizer,
+            train,
+            batch_size,
+            &mut rng,
+            &hidden,
+        )?;
+        Ok(report.seconds)
+    })
 }

@@ -129,31 +129,35 @@ fn train(config: &RunConfig) -> nabla::Result<()> {
 }
 
 fn bench(config: &RunConfig) -> nabla::Result<()> {
+    use headline::Implementation::{HandWired, Macro};
     println!(
-        "benchmark: {} training epochs of the headline recipe on one thread (batch {})",
+        "benchmark: {} training epochs of the headline recipe on one thread (batch {}), \
+         network! and hand-wired versions alternating",
         config.epochs, config.batch_size
     );
-    let seconds = headline::bench(config)?;
-    for (epoch, s) in seconds.iter().enumerate() {
+    let seconds = headline::bench(config, &[Macro, HandWired])?;
+    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
+        let line: Vec<String> = times.iter().map(|s| format!("{s:.3}")).collect();
+        println!("{name:>10}: epochs {} s", line.join(" "));
+    }
+    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
+        let median = steady_median(times);
         println!(
-            "epoch {:>2}  {:.3} s  {:.0} samples/s",
-            epoch + 1,
-            s,
-            60_000.0 / s
+            "{name:>10}: steady epoch {median:.3} s, {:.0} samples/s",
+            60_000.0 / median
         );
     }
-    // The first epoch pays for page faults and cold caches; report the rest.
-    let mut steady: Vec<f64> = seconds.iter().skip(1).copied().collect();
-    if steady.is_empty() {
-        steady = seconds.clone();
-    }
-    steady.sort_by(f64::total_cmp);
-    let median = steady[steady.len() / 2];
-    println!(
-        "steady epoch (median of epochs 2–{}): {:.3} s, {:.0} samples/s",
-        seconds.len(),
-        median,
-        60_000.0 / median
-    );
     Ok(())
+}
+
+/// The median epoch time, leaving out the first epoch (cold caches, page faults) when there
+/// are others.
+fn steady_median(seconds: &[f64]) -> f64 {
+    let mut steady: Vec<f64> = seconds
+        .iter()
+        .skip(usize::from(seconds.len() > 1))
+        .copied()
+        .collect();
+    steady.sort_by(f64::total_cmp);
+    steady[steady.len() / 2]
 }

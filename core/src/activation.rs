@@ -17,6 +17,7 @@
 //! the one-sided value 0 (α for leaky ReLU), as PyTorch does.
 
 use crate::Scalar;
+use crate::batch::{Batch, ensure_columns};
 use crate::scalar::lit;
 
 /// An activation applied to a batch stored column by column.
@@ -30,6 +31,32 @@ pub trait Activation<T: Scalar> {
     /// Backpropagates through σ: on entry `gradient` holds `∂C/∂a`, on return `∂C/∂z`.
     /// `weighted_input` and `activation` are the `z` and `a` of the forward pass.
     fn backward(&self, weighted_input: &[T], activation: &[T], gradient: &mut [T], rows: usize);
+}
+
+/// `a = σ(z)` for a whole batch: resizes `activation` to match and fills it.
+pub fn apply<T: Scalar, A: Activation<T>, const N: usize>(
+    sigma: &A,
+    weighted_input: &Batch<T, N>,
+    activation: &mut Batch<T, N>,
+) {
+    ensure_columns(activation, weighted_input.ncols());
+    sigma.forward(weighted_input.as_slice(), activation.as_mut_slice(), N);
+}
+
+/// Backpropagates through σ for a whole batch: `gradient` holds `∂C/∂a` on entry and
+/// `∂C/∂z` on return (for elementwise σ, `∂C/∂z = ∂C/∂a ⊙ σ'(z)`).
+pub fn apply_derivative<T: Scalar, A: Activation<T>, const N: usize>(
+    sigma: &A,
+    weighted_input: &Batch<T, N>,
+    activation: &Batch<T, N>,
+    gradient: &mut Batch<T, N>,
+) {
+    sigma.backward(
+        weighted_input.as_slice(),
+        activation.as_slice(),
+        gradient.as_mut_slice(),
+        N,
+    );
 }
 
 /// An activation that acts on each entry alone: `a_i = σ(z_i)`.

@@ -14,7 +14,7 @@
 //! as PyTorch's `mean` reduction does).
 
 use crate::Scalar;
-use crate::activation::{sigmoid, softmax_into};
+use crate::activation::{Activation, sigmoid, softmax_into};
 use crate::batch::{Batch, ensure_columns};
 
 /// A loss on a batch of logits with `K` outputs per sample.
@@ -176,6 +176,58 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SoftmaxCrossEntropy {
             }
         }
         sum / samples
+    }
+}
+
+/// Any activation followed by a loss on its output, for pairings that have no fused form (for
+/// example tanh outputs with mean squared error): `C = loss(σ(z), y)`, and by the chain rule
+/// `∂C/∂z = σ'(z) ⊙ ∂loss/∂a`. Allocates two temporary batches per call.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AfterActivation<A, L> {
+    /// σ, applied to the logits.
+    pub activation: A,
+    /// The loss on σ(z) (one whose own activation is the identity, such as MSE).
+    pub loss: L,
+}
+
+impl<A, L> AfterActivation<A, L> {
+    fn activate<T: Scalar, const K: usize>(&self, logits: &Batch<T, K>) -> Batch<T, K>
+    where
+        A: Activation<T>,
+    {
+        let mut outputs = Batch::zeros(logits.ncols());
+        self.activation
+            .forward(logits.as_slice(), outputs.as_mut_slice(), K);
+        outputs
+    }
+}
+
+impl<T: Scalar, const K: usize, A: Activation<T>, L: Loss<T, K>> Loss<T, K>
+    for AfterActivation<A, L>
+{
+    fn activation_name(&self) -> &'static str {
+        self.activation.name()
+    }
+
+    fn value(&self, logits: &Batch<T, K>, targets: &Batch<T, K>) -> T {
+        self.loss.value(&self.activate(logits), targets)
+    }
+
+    fn value_and_gradient(
+        &self,
+        logits: &Batch<T, K>,
+        targets: &Batch<T, K>,
+        gradient: &mut Batch<T, K>,
+    ) -> T {
+        let outputs = self.activate(logits);
+        let value = self.loss.value_and_gradient(&outputs, targets, gradient);
+        self.activation.backward(
+            logits.as_slice(),
+            outputs.as_slice(),
+            gradient.as_mut_slice(),
+            K,
+        );
+        value
     }
 }
 

@@ -62,7 +62,10 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dataset<T, IN, OUT> {
         ensure_columns(inputs, indices.len());
         ensure_columns(targets, indices.len());
         let (all_inputs, all_targets) = (self.inputs.as_slice(), self.targets.as_slice());
-        let columns = inputs.as_mut_slice().chunks_exact_mut(IN).zip(targets.as_mut_slice().chunks_exact_mut(OUT));
+        let columns = inputs
+            .as_mut_slice()
+            .chunks_exact_mut(IN)
+            .zip(targets.as_mut_slice().chunks_exact_mut(OUT));
         for ((input, target), &index) in columns.zip(indices) {
             input.copy_from_slice(&all_inputs[index * IN..][..IN]);
             target.copy_from_slice(&all_targets[index * OUT..][..OUT]);

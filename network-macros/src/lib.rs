@@ -1,0 +1,38 @@
+//! The `network!` macro: `network!(784 => relu 128 => softmax 10)`.
+//!
+//! A pipeline in three stages, one module each:
+//! [`ast`] parses the tokens (one `Parse` impl per grammar rule), [`valid`] checks them and
+//! builds a [`valid::Network`] (every error a `syn::Error` pointing at the offending token), and
+//! [`expand`] writes the statically typed code with `quote!`. Use it through `nabla::network`,
+//! which is how the generated code finds the library.
+
+mod ast;
+mod expand;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Declares a feed-forward network whose layer sizes are part of its type.
+///
+/// ```text
+/// network! { pub struct Mnist: 784 => relu 128 => softmax 10 }   // declares the type `Mnist<T = f32>`
+/// let net = network!(2 => tanh 8 => sigmoid 1);                  // a value of an unnamed type, f32, seed 0
+/// ```
+///
+/// Activations: `identity` (or `linear`), `sigmoid`, `tanh`, `relu`, `leaky_relu` (slope 0.01,
+/// or `leaky_relu(0.2)`), `relu6`, and `softmax` (output layer only).
+#[proc_macro]
+pub fn network(input: TokenStream) -> TokenStream {
+    network_tokens(input.into()).into()
+}
+
+/// The macro on `proc_macro2` tokens, so that it can be tested outside a compiler invocation.
+fn network_tokens(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    syn::parse2::<ast::Invocation>(input)
+        .and_then(|invocation| valid::check(&invocation))
+        .map(|network| expand::expand(&network))
+        .unwrap_or_else(|error| error.to_compile_error())
+}
+
+#[cfg(test)]
+mod tests;
