@@ -18,18 +18,51 @@ pub fn mul<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: us
 
 /// `out ← a · bᵀ`, where `a` is `m × k`, `b` is `n × k` and `out` is `m × n`.
 pub fn mul_transpose_b<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
-    let a = DMatrixView::from_slice(a, m, k);
-    let b_transposed =
-        MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
-    DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b_transposed, T::zero());
+    if uses_fast_kernel(m, k, n) {
+        let a = DMatrixView::from_slice(a, m, k);
+        let b_transposed =
+            MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
+        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b_transposed, T::zero());
+    } else {
+        small_product(out, m, k, n, |i, l| a[i + l * m], |l, j| b[j + l * n]);
+    }
 }
 
 /// `out ← aᵀ · b`, where `a` is `k × m`, `b` is `k × n` and `out` is `m × n`.
 pub fn mul_transpose_a<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
-    let a_transposed =
-        MatrixView::from_slice_with_strides_generic(a, Dyn(m), Dyn(k), Dyn(k), Dyn(1));
-    let b = DMatrixView::from_slice(b, k, n);
-    DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a_transposed, &b, T::zero());
+    if uses_fast_kernel(m, k, n) {
+        let a_transposed =
+            MatrixView::from_slice_with_strides_generic(a, Dyn(m), Dyn(k), Dyn(k), Dyn(1));
+        let b = DMatrixView::from_slice(b, k, n);
+        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a_transposed, &b, T::zero());
+    } else {
+        small_product(out, m, k, n, |i, l| a[l + i * k], |l, j| b[l + j * k]);
+    }
+}
+
+/// Whether nalgebra sends an `m × k` by `k × n` product to `matrixmultiply`: it does when every
+/// dimension exceeds 5. Below that it uses a column-by-column loop which (in nalgebra 0.35)
+/// mishandles views whose rows are not contiguous, such as our transposes, so those small
+/// products are computed by [`small_product`] instead.
+fn uses_fast_kernel(m: usize, k: usize, n: usize) -> bool {
+    m > 5 && k > 5 && n > 5
+}
+
+/// `out[i, j] ← Σ_l a(i, l) b(l, j)` by definition, for small products.
+fn small_product<T: Scalar>(
+    out: &mut [T],
+    m: usize,
+    k: usize,
+    n: usize,
+    a: impl Fn(usize, usize) -> T,
+    b: impl Fn(usize, usize) -> T,
+) {
+    assert_eq!(out.len(), m * n, "output has the wrong size");
+    for j in 0..n {
+        for i in 0..m {
+            out[i + j * m] = (0..k).fold(T::zero(), |sum, l| sum + a(i, l) * b(l, j));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -43,8 +76,13 @@ mod tests {
 
     #[test]
     fn products_match_nalgebra_operators() {
-        // Sizes above nalgebra's small-matrix threshold, so the fast kernel is exercised.
-        let (m, k, n) = (9, 11, 7);
+        // Above nalgebra's small-matrix threshold (the fast kernel) and below it (our loop).
+        for (m, k, n) in [(9, 11, 7), (3, 11, 7), (9, 2, 7), (9, 11, 1), (1, 1, 1)] {
+            check_products(m, k, n);
+        }
+    }
+
+    fn check_products(m: usize, k: usize, n: usize) {
         let a = sample(m, k, 0.3);
         let b = sample(k, n, 0.7);
         let bt = b.transpose();

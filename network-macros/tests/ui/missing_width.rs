@@ -1,0 +1,3 @@
+nabla::network! { pub struct Net: 784 => relu => softmax 10 }
+
+fn main() {}

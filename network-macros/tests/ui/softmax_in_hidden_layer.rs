@@ -1,0 +1,3 @@
+nabla::network! { pub struct Net: 784 => softmax 128 => relu 10 }
+
+fn main() {}
