@@ -9,6 +9,7 @@ use nabla::network::{Network, Parameters};
 use nabla::{Batch, Scalar};
 use rand::Rng;
 
+// ANCHOR: network
 /// `IN → ReLU HIDDEN → softmax OUT`, trained with softmax cross-entropy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> {
@@ -124,3 +125,4 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Network<
         Softmax.forward(scores.as_slice(), logits.as_mut_slice(), OUT);
     }
 }
+// ANCHOR_END: network

@@ -1,6 +1,70 @@
 //! The workbook's runnable programs: one module per chapter, plus the headline MNIST run and its
 //! benchmark. The `nabla` binary (`src/main.rs`) dispatches to them; the book includes their
-//! source.
+//! source and their captured output.
 
+pub mod ch01_introduction;
+pub mod ch02_neuron;
+pub mod ch03_activations;
+pub mod ch04_gradient_descent;
+pub mod ch05_losses;
+pub mod ch06_backpropagation;
+pub mod ch07_network_macro;
+pub mod ch08_mnist;
 pub mod hand_wired;
 pub mod headline;
+pub mod session;
+
+pub use session::{Chapter, ChapterResult, Session};
+
+/// Every chapter's program, in book order.
+pub const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        id: "ch01",
+        title: "Introduction",
+        run: ch01_introduction::run,
+    },
+    Chapter {
+        id: "ch02",
+        title: "The artificial neuron",
+        run: ch02_neuron::run,
+    },
+    Chapter {
+        id: "ch03",
+        title: "Activation functions",
+        run: ch03_activations::run,
+    },
+    Chapter {
+        id: "ch04",
+        title: "Gradient descent and linear regression",
+        run: ch04_gradient_descent::run,
+    },
+    Chapter {
+        id: "ch05",
+        title: "Loss functions",
+        run: ch05_losses::run,
+    },
+    Chapter {
+        id: "ch06",
+        title: "Backpropagation",
+        run: ch06_backpropagation::run,
+    },
+    Chapter {
+        id: "ch07",
+        title: "Declaring networks with network!",
+        run: ch07_network_macro::run,
+    },
+    Chapter {
+        id: "ch08",
+        title: "MNIST",
+        run: ch08_mnist::run,
+    },
+];
+
+/// The chapter with the command-line name `id` (`ch05`, or just `5`).
+pub fn find_chapter(id: &str) -> Option<&'static Chapter> {
+    let id = id.trim_start_matches("ch");
+    let number: usize = id.parse().ok()?;
+    CHAPTERS
+        .iter()
+        .find(|chapter| chapter.id == format!("ch{number:02}"))
+}

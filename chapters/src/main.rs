@@ -1,6 +1,8 @@
 //! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
 
 use chapters::headline::{self, OptimizerChoice, RunConfig};
+use chapters::session::{captured_output_path, default_figures_dir};
+use chapters::{CHAPTERS, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,11 @@ enum Command {
     Bench,
     /// List the chapters' programs.
     List,
+    /// Run every chapter's program, redrawing the book's figures and recapturing its outputs.
+    Figures,
+    /// A chapter's program: `ch02` … `ch08` (see `list`).
+    #[command(external_subcommand)]
+    Chapter(Vec<String>),
 }
 
 #[derive(clap::Args, Debug)]
@@ -46,6 +53,9 @@ struct RunArgs {
     /// Directory holding the four MNIST .gz files [default: data/mnist in this repository].
     #[arg(long, global = true)]
     data: Option<PathBuf>,
+    /// Directory the programs draw their figures into [default: book/src/figures].
+    #[arg(long, global = true)]
+    figures: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -85,14 +95,39 @@ impl RunArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
     let result = match cli.command.unwrap_or(Command::Train) {
         Command::Train => train(&cli.run.config()),
         Command::Bench => bench(&cli.run.config()),
         Command::List => {
-            println!("train   the headline MNIST network (default)");
+            println!("train   the headline MNIST network (the default)");
             println!("bench   time the headline recipe");
+            println!("figures run every chapter, redrawing figures and recapturing outputs");
+            for chapter in CHAPTERS {
+                println!("{:<7} {}", chapter.id, chapter.title);
+            }
             Ok(())
         }
+        Command::Figures => regenerate_book(figures),
+        Command::Chapter(words) => match find_chapter(&words[0]) {
+            Some(chapter) if words.len() == 1 => {
+                let mut stdout = std::io::stdout();
+                (chapter.run)(&mut Session::new(&mut stdout, Some(figures)))
+            }
+            Some(chapter) => Err(format!(
+                "`{}` takes no arguments; found `{}`",
+                chapter.id,
+                words[1..].join(" ")
+            )
+            .into()),
+            None => {
+                eprintln!(
+                    "error: unknown command or chapter `{}`; `nabla list` shows them",
+                    words[0]
+                );
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -103,7 +138,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn train(config: &RunConfig) -> nabla::Result<()> {
+type CommandResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// Runs every chapter, drawing into `figures` and saving what each printed for the book.
+fn regenerate_book(figures: PathBuf) -> CommandResult {
+    for chapter in CHAPTERS {
+        println!("== {} {}", chapter.id, chapter.title);
+        let mut captured = Vec::new();
+        (chapter.run)(&mut Session::new(&mut captured, Some(figures.clone())))?;
+        let path = captured_output_path(chapter.id);
+        std::fs::create_dir_all(path.parent().unwrap_or(&figures))?;
+        std::fs::write(&path, &captured)?;
+        print!("{}", String::from_utf8_lossy(&captured));
+    }
+    Ok(())
+}
+
+fn train(config: &RunConfig) -> CommandResult {
     println!(
         "MNIST 784 → relu 128 → softmax 10 | {:?} lr {} | batch {} | {} epochs | seed {}",
         config.optimizer, config.learning_rate, config.batch_size, config.epochs, config.seed
@@ -128,7 +179,7 @@ fn train(config: &RunConfig) -> nabla::Result<()> {
     Ok(())
 }
 
-fn bench(config: &RunConfig) -> nabla::Result<()> {
+fn bench(config: &RunConfig) -> CommandResult {
     use headline::Implementation::{HandWired, Macro};
     println!(
         "benchmark: {} training epochs of the headline recipe on one thread (batch {}), \

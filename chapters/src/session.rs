@@ -1,0 +1,97 @@
+//! What a chapter program gets to work with: where to print and where to draw.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The result of running a chapter's program.
+pub type ChapterResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// A chapter's program: an identifier (`ch05`), a title, and the function that runs it.
+pub struct Chapter {
+    /// The command-line name, e.g. `ch05`.
+    pub id: &'static str,
+    /// The chapter's title in the book.
+    pub title: &'static str,
+    /// Runs the program.
+    pub run: fn(&mut Session) -> ChapterResult,
+}
+
+/// The output stream and figure directory of one run of a chapter program.
+pub struct Session<'a> {
+    /// Where the program prints (standard output, or a buffer when the book captures it).
+    pub out: &'a mut dyn Write,
+    figures: Option<PathBuf>,
+}
+
+impl<'a> Session<'a> {
+    /// A session printing to `out` and drawing into `figures` (no figures if `None`).
+    pub fn new(out: &'a mut dyn Write, figures: Option<PathBuf>) -> Self {
+        Self { out, figures }
+    }
+
+    /// The path for the figure `name` (e.g. `ch03-sigmoid.png`), or `None` when this run draws
+    /// no figures (as in tests). Creates the figure directory if needed.
+    pub fn figure(&self, name: &str) -> std::io::Result<Option<PathBuf>> {
+        match &self.figures {
+            None => Ok(None),
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                Ok(Some(dir.join(name)))
+            }
+        }
+    }
+}
+
+/// The book's source directory.
+pub fn book_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("book")
+        .join("src")
+}
+
+/// Where chapter programs draw their figures by default: the book's `figures/` directory.
+pub fn default_figures_dir() -> PathBuf {
+    book_dir().join("figures")
+}
+
+/// The captured output of a chapter program, as the book includes it.
+pub fn captured_output_path(id: &str) -> PathBuf {
+    book_dir().join("outputs").join(format!("{id}.txt"))
+}
+
+/// Replaces the numbers that vary from run to run (durations and throughputs) with `#`, so
+/// captured output can be compared with a fresh run.
+pub fn normalize_timings(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let mut normalized = Vec::with_capacity(words.len());
+            for (i, word) in words.iter().enumerate() {
+                let unit = words.get(i + 1).copied().unwrap_or("");
+                let is_number = !word.is_empty() && word.parse::<f64>().is_ok();
+                if is_number && (unit == "s" || unit == "ms" || unit.starts_with("samples/s")) {
+                    normalized.push("#");
+                } else {
+                    normalized.push(word);
+                }
+            }
+            normalized.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timings_are_masked_but_results_are_not() {
+        let line = "epoch  1  loss 0.3057  train 91.40%  0.67 s  89852 samples/s";
+        assert_eq!(
+            normalize_timings(line),
+            "epoch  1  loss 0.3057  train 91.40%  # s  # samples/s"
+        );
+    }
+}
