@@ -1,1 +1,395 @@
-//! Helpers shared by the workspace tests.
+//! Helpers shared by the workspace tests: seeded random numbers, central finite differences in
+//! `f64`, a plain parameter vector, and a network with two hidden layers written out by hand.
+//!
+//! Every analytic derivative in the book is checked the same way: compute it, compute the central
+//! difference `(f(x + h) − f(x − h)) / 2h` of the function it claims to differentiate, and bound
+//! the relative error `|analytic − numeric| / max(|analytic|, |numeric|, floor)`.
+#![warn(missing_docs)]
+
+use nabla::activation::{Activation, Sigmoid, Softmax, Tanh};
+use nabla::batch::ensure_columns;
+use nabla::dense::Dense;
+use nabla::gradcheck::{GradCheckOptions, numeric_derivative, relative_error};
+use nabla::init::Init;
+use nabla::nalgebra::DMatrix;
+use nabla::network::{Network, Parameters};
+use nabla::{Batch, HeapMatrix, Scalar};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// The largest relative error a gradient check accepts.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// The step `h` of the central differences (the library's default).
+pub const STEP: f64 = 1e-5;
+
+/// Magnitudes below this are compared as if they were this large (the library's default): in
+/// `f64` with `h = 1e-5` a difference quotient is only trustworthy to about 1e-11 absolute.
+pub const FLOOR: f64 = 1e-4;
+
+/// The gradient-check settings every test uses unless it says otherwise.
+pub fn options() -> GradCheckOptions {
+    GradCheckOptions {
+        step: STEP,
+        floor: FLOOR,
+        ..GradCheckOptions::default()
+    }
+}
+
+/// A random-number generator with a fixed seed, so that every run checks the same numbers.
+pub fn seeded(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+/// `len` numbers drawn uniformly from `[low, high)`.
+pub fn uniform_vec(rng: &mut impl Rng, len: usize, low: f64, high: f64) -> Vec<f64> {
+    (0..len).map(|_| rng.random_range(low..high)).collect()
+}
+
+/// A batch of `columns` samples whose entries are drawn uniformly from `[low, high)`.
+pub fn uniform_batch<const N: usize>(
+    rng: &mut impl Rng,
+    columns: usize,
+    low: f64,
+    high: f64,
+) -> Batch<f64, N> {
+    Batch::from_column_slice(&uniform_vec(rng, N * columns, low, high))
+}
+
+/// A dense layer whose weights and biases are all drawn uniformly from `[-1, 1)`.
+pub fn uniform_dense<const IN: usize, const OUT: usize>(rng: &mut impl Rng) -> Dense<f64, IN, OUT> {
+    let mut layer = Dense::zeros();
+    layer
+        .weights
+        .as_mut_slice()
+        .iter_mut()
+        .chain(layer.bias.as_mut_slice())
+        .for_each(|value| *value = rng.random_range(-1.0..1.0));
+    layer
+}
+
+/// `columns` random class labels below `K`, as one-hot target columns.
+pub fn random_one_hot<const K: usize>(rng: &mut impl Rng, columns: usize) -> Batch<f64, K> {
+    let labels: Vec<u8> = (0..columns).map(|_| rng.random_range(0..K as u8)).collect();
+    nabla::batch::one_hot(&labels)
+}
+
+/// The gradient of `f` at `x` by central differences, one coordinate at a time.
+pub fn finite_difference_gradient(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    (0..x.len())
+        .map(|i| {
+            let moved = |xi: f64| {
+                let mut point = x.to_vec();
+                point[i] = xi;
+                f(&point)
+            };
+            numeric_derivative(moved, x[i], STEP)
+        })
+        .collect()
+}
+
+/// The largest relative error between two gradients of the same length (with [`FLOOR`]).
+///
+/// # Panics
+/// If the lengths differ, or either gradient holds a NaN (a NaN must never pass a check).
+pub fn max_relative_error(analytic: &[f64], numeric: &[f64]) -> f64 {
+    assert_eq!(
+        analytic.len(),
+        numeric.len(),
+        "gradients of different sizes"
+    );
+    analytic
+        .iter()
+        .zip(numeric)
+        .map(|(&a, &n)| {
+            assert!(!a.is_nan() && !n.is_nan(), "NaN in a gradient: {a} vs {n}");
+            relative_error(a, n, FLOOR)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Asserts that `analytic` matches the finite-difference gradient `numeric` within [`TOLERANCE`].
+pub fn assert_gradients_match(what: &str, analytic: &[f64], numeric: &[f64]) {
+    let error = max_relative_error(analytic, numeric);
+    assert!(
+        error <= TOLERANCE,
+        "{what}: relative error {error:e} > {TOLERANCE:e}\n analytic {analytic:?}\n numeric  {numeric:?}"
+    );
+}
+
+/// The relative error of an activation's backward pass on a batch whose columns have `rows`
+/// entries: `backward` turns `upstream = ∂C/∂a` into `∂C/∂z`, which must be the gradient of
+/// `C(z) = Σ upstream ⊙ σ(z)`.
+pub fn activation_backward_error(
+    activation: &impl Activation<f64>,
+    weighted_input: &[f64],
+    upstream: &[f64],
+    rows: usize,
+) -> f64 {
+    let forward = |z: &[f64]| {
+        let mut a = vec![0.0; z.len()];
+        activation.forward(z, &mut a, rows);
+        a
+    };
+    let output = forward(weighted_input);
+    let mut analytic = upstream.to_vec();
+    activation.backward(weighted_input, &output, &mut analytic, rows);
+    let numeric = finite_difference_gradient(
+        |z| forward(z).iter().zip(upstream).map(|(a, g)| a * g).sum(),
+        weighted_input,
+    );
+    max_relative_error(&analytic, &numeric)
+}
+
+/// Plain lists of numbers as a model: one tensor per list. Lets the optimizers and the gradient
+/// checker work on anything (a quadratic bowl, the inputs of a layer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensors(pub Vec<Vec<f64>>);
+
+impl Parameters<f64> for Tensors {
+    fn zeros_like(&self) -> Self {
+        Tensors(self.0.iter().map(|t| vec![0.0; t.len()]).collect())
+    }
+
+    fn visit(&self, visit: &mut dyn FnMut(&[f64])) {
+        self.0.iter().for_each(|t| visit(t));
+    }
+
+    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [f64])) {
+        self.0.iter_mut().for_each(|t| visit(t));
+    }
+
+    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [f64], &[f64])) {
+        assert_eq!(self.0.len(), other.0.len(), "different tensor counts");
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            visit(mine, theirs);
+        }
+    }
+}
+
+/// `IN → tanh H1 → sigmoid H2 → softmax OUT`, wired by hand from [`Dense`] layers, with the
+/// softmax left to the loss (the network ends at the logits).
+///
+/// Backpropagation, with `δˡ = ∂C/∂zˡ` and `δ³` handed in by the loss:
+/// - BP2: `δ² = (W³ᵀ δ³) ⊙ σ'(z²)` and `δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹)`,
+/// - BP3: `∂C/∂bˡ = δˡ 1` (summed over the batch),
+/// - BP4: `∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TwoHiddenLayers<
+    T: Scalar,
+    const IN: usize,
+    const H1: usize,
+    const H2: usize,
+    const OUT: usize,
+> {
+    /// The first hidden layer (followed by tanh).
+    pub first: Dense<T, IN, H1>,
+    /// The second hidden layer (followed by the sigmoid).
+    pub second: Dense<T, H1, H2>,
+    /// The output layer; its weighted input is the logits.
+    pub output: Dense<T, H2, OUT>,
+}
+
+/// Everything one forward and backward pass of [`TwoHiddenLayers`] computes, kept public so tests
+/// can look at the deltas.
+#[derive(Clone, Debug)]
+pub struct TwoHiddenLayersTrace<T: Scalar, const H1: usize, const H2: usize, const OUT: usize> {
+    /// `z¹ = W¹ x + b¹`.
+    pub first_weighted_input: Batch<T, H1>,
+    /// `a¹ = tanh(z¹)`.
+    pub first_activation: Batch<T, H1>,
+    /// `z² = W² a¹ + b²`.
+    pub second_weighted_input: Batch<T, H2>,
+    /// `a² = σ(z²)`.
+    pub second_activation: Batch<T, H2>,
+    /// `z³ = W³ a² + b³`, the logits.
+    pub logits: Batch<T, OUT>,
+    /// `δ¹ = ∂C/∂z¹`, written by the backward pass.
+    pub first_delta: Batch<T, H1>,
+    /// `δ² = ∂C/∂z²`, written by the backward pass.
+    pub second_delta: Batch<T, H2>,
+}
+
+impl<T: Scalar, const H1: usize, const H2: usize, const OUT: usize> Default
+    for TwoHiddenLayersTrace<T, H1, H2, OUT>
+{
+    fn default() -> Self {
+        Self {
+            first_weighted_input: Batch::zeros(0),
+            first_activation: Batch::zeros(0),
+            second_weighted_input: Batch::zeros(0),
+            second_activation: Batch::zeros(0),
+            logits: Batch::zeros(0),
+            first_delta: Batch::zeros(0),
+            second_delta: Batch::zeros(0),
+        }
+    }
+}
+
+impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: usize>
+    TwoHiddenLayers<T, IN, H1, H2, OUT>
+{
+    /// Xavier-initialized layers (suits tanh and the sigmoid) with zero biases.
+    pub fn new(rng: &mut impl Rng) -> Self {
+        Self {
+            first: Dense::new(Init::Xavier, rng),
+            second: Dense::new(Init::Xavier, rng),
+            output: Dense::new(Init::Xavier, rng),
+        }
+    }
+
+    /// The rest of the forward pass from `z¹`: fills the trace from `first_weighted_input` on.
+    pub fn forward_from_first_weighted_input(
+        &self,
+        trace: &mut TwoHiddenLayersTrace<T, H1, H2, OUT>,
+    ) {
+        let samples = trace.first_weighted_input.ncols();
+        ensure_columns(&mut trace.first_activation, samples);
+        Tanh.forward(
+            trace.first_weighted_input.as_slice(),
+            trace.first_activation.as_mut_slice(),
+            H1,
+        );
+        self.second
+            .forward_into(&trace.first_activation, &mut trace.second_weighted_input);
+        ensure_columns(&mut trace.second_activation, samples);
+        Sigmoid.forward(
+            trace.second_weighted_input.as_slice(),
+            trace.second_activation.as_mut_slice(),
+            H2,
+        );
+        self.output
+            .forward_into(&trace.second_activation, &mut trace.logits);
+    }
+}
+
+impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: usize> Parameters<T>
+    for TwoHiddenLayers<T, IN, H1, H2, OUT>
+{
+    fn zeros_like(&self) -> Self {
+        Self {
+            first: Dense::zeros(),
+            second: Dense::zeros(),
+            output: Dense::zeros(),
+        }
+    }
+
+    fn visit(&self, visit: &mut dyn FnMut(&[T])) {
+        self.first.visit(visit);
+        self.second.visit(visit);
+        self.output.visit(visit);
+    }
+
+    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
+        self.first.visit_mut(visit);
+        self.second.visit_mut(visit);
+        self.output.visit_mut(visit);
+    }
+
+    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
+        self.first.visit_with(&other.first, visit);
+        self.second.visit_with(&other.second, visit);
+        self.output.visit_with(&other.output, visit);
+    }
+}
+
+impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: usize>
+    Network<T, IN, OUT> for TwoHiddenLayers<T, IN, H1, H2, OUT>
+{
+    type Trace = TwoHiddenLayersTrace<T, H1, H2, OUT>;
+
+    fn forward_trace<'t>(
+        &self,
+        input: &Batch<T, IN>,
+        trace: &'t mut Self::Trace,
+    ) -> &'t Batch<T, OUT> {
+        self.first
+            .forward_into(input, &mut trace.first_weighted_input);
+        self.forward_from_first_weighted_input(trace);
+        &trace.logits
+    }
+
+    fn backward(
+        &self,
+        input: &Batch<T, IN>,
+        trace: &mut Self::Trace,
+        logits_gradient: &Batch<T, OUT>,
+        gradients: &mut Self,
+    ) {
+        // Output layer: δ³ is the loss gradient; W³ᵀ δ³ lands in `second_delta` …
+        self.output.backward(
+            &trace.second_activation,
+            logits_gradient,
+            &mut gradients.output,
+            Some(&mut trace.second_delta),
+        );
+        // … and becomes δ² = (W³ᵀ δ³) ⊙ σ'(z²).
+        Sigmoid.backward(
+            trace.second_weighted_input.as_slice(),
+            trace.second_activation.as_slice(),
+            trace.second_delta.as_mut_slice(),
+            H2,
+        );
+        self.second.backward(
+            &trace.first_activation,
+            &trace.second_delta,
+            &mut gradients.second,
+            Some(&mut trace.first_delta),
+        );
+        // δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹).
+        Tanh.backward(
+            trace.first_weighted_input.as_slice(),
+            trace.first_activation.as_slice(),
+            trace.first_delta.as_mut_slice(),
+            H1,
+        );
+        self.first
+            .backward(input, &trace.first_delta, &mut gradients.first, None);
+    }
+
+    fn output_activation(&self, logits: &mut Batch<T, OUT>) {
+        let scores = logits.clone();
+        Softmax.forward(scores.as_slice(), logits.as_mut_slice(), OUT);
+    }
+}
+
+/// `W x + b` for every column, computed with nalgebra's operators on owned matrices: an
+/// implementation independent of the library's matrix kernels, to compare against.
+pub fn reference_affine<const IN: usize, const OUT: usize>(
+    weights: &HeapMatrix<f64, OUT, IN>,
+    bias: &HeapMatrix<f64, OUT, 1>,
+    input: &Batch<f64, IN>,
+) -> DMatrix<f64> {
+    let w = DMatrix::from_column_slice(OUT, IN, weights.as_slice());
+    let x = DMatrix::from_column_slice(IN, input.ncols(), input.as_slice());
+    let mut z = w * x;
+    for mut column in z.column_iter_mut() {
+        for (zj, &bj) in column.iter_mut().zip(bias.as_slice()) {
+            *zj += bj;
+        }
+    }
+    z
+}
+
+/// The largest absolute difference between matching numbers of two models of the same shape.
+pub fn max_parameter_difference<P: Parameters<f64>>(a: &P, b: &P) -> f64 {
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    a.visit(&mut |tensor| first.extend_from_slice(tensor));
+    b.visit(&mut |tensor| second.extend_from_slice(tensor));
+    assert_eq!(first.len(), second.len(), "models of different shapes");
+    first
+        .iter()
+        .zip(&second)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+/// Asserts that a gradient check left `model` exactly as it found it (the checker writes each
+/// parameter's original value back rather than undoing its nudges arithmetically).
+pub fn assert_restored<P: Parameters<f64>>(what: &str, model: &P, original: &P) {
+    let drift = max_parameter_difference(model, original);
+    assert!(
+        drift == 0.0,
+        "{what}: the gradient check moved a parameter by {drift:e}"
+    );
+}

@@ -1,9 +1,671 @@
-//! Chapter program (being written).
+//! Chapter 6: backpropagation. Trains two small networks (XOR, and two classes of 2-D blobs) by
+//! gradient descent on gradients from backpropagation, counts what a gradient costs by
+//! backpropagation and by finite differences, and shows what a gradient check reports: in `f64`
+//! and `f32`, for step sizes from 10⁻¹ to 10⁻⁹, and next to a ReLU kink.
 
 use crate::{ChapterResult, Session};
+use nabla::batch::one_hot;
+use nabla::data::Dataset;
+use nabla::gradcheck::{GradCheckOptions, GradCheckReport, check_gradients, relative_error};
+use nabla::loss::{Loss, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
+use nabla::network::{Network, Parameters};
+use nabla::optim::{Optimizer, Sgd};
+use nabla::plot::{self, DecisionPlot, LineChart, Series};
+use nabla::{Batch, Scalar, network};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+// ANCHOR: networks
+network! {
+    /// XOR: two inputs, four tanh units, one sigmoid output (the probability of a 1).
+    pub struct Xor: 2 => tanh 4 => sigmoid 1
+}
+
+network! {
+    /// Points in the plane, two classes: eight ReLU units, two softmax outputs.
+    pub struct Blobs: 2 => relu 8 => softmax 2
+}
+
+network! {
+    /// No hidden layer: a linear classifier, for comparison.
+    pub struct Linear: 2 => softmax 2
+}
+
+network! {
+    /// A network with two hidden layers, for counting costs and checking gradients.
+    pub struct Probe: 8 => tanh 16 => tanh 16 => softmax 4
+}
+// ANCHOR_END: networks
+
+/// The seed of everything random in this chapter.
+pub const SEED: u64 = 6;
+
+// ANCHOR: gradient
+/// The mean loss of `network` on a batch, and its gradient with respect to every
+/// parameter: one forward pass and one backward pass.
+pub fn loss_and_gradient<T, N, const IN: usize, const OUT: usize>(
+    network: &N,
+    loss: &impl Loss<T, OUT>,
+    input: &Batch<T, IN>,
+    targets: &Batch<T, OUT>,
+) -> (f64, N)
+where
+    T: Scalar,
+    N: Network<T, IN, OUT>,
+{
+    // Forward pass (6.1)–(6.2); the trace keeps every zˡ and aˡ for the way back.
+    let mut trace = N::Trace::default();
+    let logits = network.forward_trace(input, &mut trace);
+    // BP1 (6.5): the loss hands back the output error δᴸ = ∂C/∂zᴸ.
+    let mut output_error = Batch::zeros(0);
+    let value = loss.value_and_gradient(logits, targets, &mut output_error);
+    // BP2–BP4, from the last layer to the first: each δˡ, ∂C/∂bˡ and ∂C/∂Wˡ.
+    let mut gradients = network.zeros_like();
+    network.backward(input, &mut trace, &output_error, &mut gradients);
+    (value.as_f64(), gradients)
+}
+// ANCHOR_END: gradient
+
+// ANCHOR: train
+/// Full-batch gradient descent for `steps` steps: backpropagation computes the
+/// gradient, the optimizer moves every parameter against it. Returns the loss before
+/// each step.
+pub fn train<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>(
+    network: &mut N,
+    loss: &impl Loss<T, OUT>,
+    data: &Dataset<T, IN, OUT>,
+    learning_rate: f64,
+    steps: usize,
+) -> Vec<f64> {
+    let mut gradient_descent = Sgd::new(learning_rate);
+    let mut losses = Vec::with_capacity(steps);
+    let (inputs, targets) = (&data.inputs, &data.targets);
+    for _ in 0..steps {
+        let (value, gradients) = loss_and_gradient(network, loss, inputs, targets);
+        gradient_descent.step(network, &gradients); // θ ← θ − η ∂C/∂θ
+        losses.push(value);
+    }
+    losses
+}
+// ANCHOR_END: train
+
+/// The four points of XOR: the label is 1 when exactly one input is 1.
+pub fn xor_data() -> Dataset<f32, 2, 1> {
+    let inputs = Batch::from_column_slice(&[0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0]);
+    let targets = Batch::from_column_slice(&[0.0, 1.0, 1.0, 0.0]);
+    Dataset::new(inputs, targets)
+}
+
+/// Learning rate and number of steps for XOR.
+pub const XOR_TRAINING: (f64, usize) = (1.0, 2000);
+
+/// Learning rate and number of steps for the blobs.
+pub const BLOBS_TRAINING: (f64, usize) = (0.5, 1000);
+
+/// The centres of the three blobs and the class of each: class 1 sits between two blobs of
+/// class 0, so no straight line separates the classes.
+pub const BLOB_CENTRES: [((f64, f64), u8); 3] =
+    [((-2.5, 0.0), 0), ((0.0, 0.0), 1), ((2.5, 0.0), 0)];
+
+/// The standard deviation of each blob.
+pub const BLOB_SPREAD: f64 = 0.7;
+
+/// A standard normal draw (Box–Muller).
+fn standard_normal(rng: &mut impl Rng) -> f64 {
+    let u: f64 = 1.0 - rng.random::<f64>(); // in (0, 1], so the logarithm is finite
+    let v: f64 = rng.random();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+/// `per_blob` points from each of the blobs of [`BLOB_CENTRES`], with one-hot targets.
+pub fn blobs_data(per_blob: usize, rng: &mut impl Rng) -> Dataset<f32, 2, 2> {
+    let mut coordinates = Vec::new();
+    let mut labels = Vec::new();
+    for _ in 0..per_blob {
+        for &((x, y), class) in &BLOB_CENTRES {
+            coordinates.push((x + BLOB_SPREAD * standard_normal(rng)) as f32);
+            coordinates.push((y + BLOB_SPREAD * standard_normal(rng)) as f32);
+            labels.push(class);
+        }
+    }
+    Dataset::new(Batch::from_column_slice(&coordinates), one_hot(&labels))
+}
+
+/// A trained network with its data and the loss before each step.
+pub struct Trained<N, const OUT: usize> {
+    /// The network after training.
+    pub network: N,
+    /// What it was trained on.
+    pub data: Dataset<f32, 2, OUT>,
+    /// The loss before each step.
+    pub losses: Vec<f64>,
+}
+
+impl<N: Network<f32, 2, OUT>, const OUT: usize> Trained<N, OUT> {
+    /// The fraction of the training points classified correctly.
+    pub fn accuracy(&self) -> f64 {
+        nabla::train::accuracy(&self.network, &self.data)
+    }
+
+    /// The mean loss after the last step.
+    pub fn final_loss(&self, loss: &impl Loss<f32, OUT>) -> f64 {
+        loss.value(&self.network.logits(&self.data.inputs), &self.data.targets)
+            .as_f64()
+    }
+}
+
+/// Trains [`Xor`] from the weights that `seed` draws.
+pub fn train_xor(seed: u64) -> Trained<Xor, 1> {
+    let mut network = Xor::new(&mut StdRng::seed_from_u64(seed));
+    let data = xor_data();
+    let (learning_rate, steps) = XOR_TRAINING;
+    let loss = network.loss();
+    let losses = train(&mut network, &loss, &data, learning_rate, steps);
+    Trained {
+        network,
+        data,
+        losses,
+    }
+}
+
+/// Trains [`Blobs`] on 100 points per blob; `seed` draws the points and the weights.
+pub fn train_blobs(seed: u64) -> Trained<Blobs, 2> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let data = blobs_data(100, &mut rng);
+    let mut network = Blobs::new(&mut rng);
+    let (learning_rate, steps) = BLOBS_TRAINING;
+    let loss = network.loss();
+    let losses = train(&mut network, &loss, &data, learning_rate, steps);
+    Trained {
+        network,
+        data,
+        losses,
+    }
+}
+
+/// Trains [`Linear`] on the same points as [`train_blobs`], with the same settings.
+pub fn train_linear(seed: u64) -> Trained<Linear, 2> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let data = blobs_data(100, &mut rng);
+    let mut network = Linear::new(&mut rng);
+    let (learning_rate, steps) = BLOBS_TRAINING;
+    let loss = network.loss();
+    let losses = train(&mut network, &loss, &data, learning_rate, steps);
+    Trained {
+        network,
+        data,
+        losses,
+    }
+}
+
+/// The layer widths of a network, read from its architecture (`"8 => tanh 16 => …"`).
+pub fn widths(architecture: &str) -> Vec<usize> {
+    architecture
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect()
+}
+
+// ANCHOR: count
+/// Multiply-adds in the matrix products of one forward pass over `samples` samples:
+/// `Wˡ aˡ⁻¹` costs `nₗ nₗ₋₁` per sample and layer.
+pub fn forward_multiply_adds(widths: &[usize], samples: usize) -> usize {
+    widths.windows(2).map(|w| w[0] * w[1] * samples).sum()
+}
+
+/// Multiply-adds in the matrix products of one backward pass: `δˡ (aˡ⁻¹)ᵀ` in every
+/// layer (BP4) and `(Wˡ)ᵀ δˡ` in every layer but the first (BP2), each as large as
+/// `Wˡ aˡ⁻¹`.
+pub fn backward_multiply_adds(widths: &[usize], samples: usize) -> usize {
+    let first_layer = widths[0] * widths[1] * samples;
+    2 * forward_multiply_adds(widths, samples) - first_layer
+}
+// ANCHOR_END: count
+
+/// The probe network with its batch: 16 random inputs and random one-hot targets.
+pub fn probe_setup() -> (Probe<f64>, Batch<f64, 8>, Batch<f64, 4>) {
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let probe = Probe::new(&mut rng);
+    let (input, targets) = probe_batch(16, &mut rng);
+    (probe, input, targets)
+}
+
+/// Random inputs in [−1, 1) and random one-hot targets for [`Probe`].
+pub fn probe_batch(samples: usize, rng: &mut impl Rng) -> (Batch<f64, 8>, Batch<f64, 4>) {
+    let input = Batch::from_fn(samples, |_, _| rng.random_range(-1.0..1.0));
+    let labels: Vec<u8> = (0..samples).map(|_| rng.random_range(0..4)).collect();
+    (input, one_hot(&labels))
+}
+
+/// The relative error of central differences for one parameter (`index` of tensor 0, that is
+/// of `W¹`) of `probe` at each step size, in `f64` and in `f32`, against backpropagation in `f64`.
+pub fn step_size_errors(
+    probe: &Probe<f64>,
+    input: &Batch<f64, 8>,
+    targets: &Batch<f64, 4>,
+    index: usize,
+    steps: &[f64],
+) -> Vec<(f64, f64, f64)> {
+    let loss = SoftmaxCrossEntropy;
+    let (_, gradients) = loss_and_gradient(probe, &loss, input, targets);
+    let analytic = gradients.layer1.weights.as_slice()[index];
+
+    // The same network, inputs and targets in single precision.
+    let mut single = Probe::<f32>::zeros();
+    copy_parameters(probe, &mut single);
+    let input32 = input.map(|v| v as f32);
+    let targets32 = targets.map(|v| v as f32);
+
+    steps
+        .iter()
+        .map(|&h| {
+            let mut moved = probe.clone();
+            let original = moved.layer1.weights.as_slice()[index];
+            let mut loss_at = |value: f64| {
+                moved.layer1.weights.as_mut_slice()[index] = value;
+                loss.value(&moved.logits(input), targets)
+            };
+            let numeric64 = (loss_at(original + h) - loss_at(original - h)) / (2.0 * h);
+
+            let h32 = h as f32;
+            let mut moved = single.clone();
+            let original = moved.layer1.weights.as_slice()[index];
+            let mut loss_at = |value: f32| {
+                moved.layer1.weights.as_mut_slice()[index] = value;
+                loss.value(&moved.logits(&input32), &targets32)
+            };
+            let numeric32 = (loss_at(original + h32) - loss_at(original - h32)) / (2.0 * h32);
+
+            let floor = GradCheckOptions::default().floor;
+            (
+                h,
+                relative_error(analytic, numeric64, floor),
+                relative_error(analytic, f64::from(numeric32), floor),
+            )
+        })
+        .collect()
+}
 
 /// Runs this chapter's program.
 pub fn run(session: &mut Session) -> ChapterResult {
-    writeln!(session.out, "this chapter's program is being written")?;
+    let xor = train_xor(SEED);
+    report_xor(session, &xor)?;
+    let blobs = train_blobs(SEED);
+    report_blobs(session, &blobs)?;
+    draw_training(session, &xor, &blobs)?;
+    cost_and_check(session)?;
+    kink(session, &blobs.network)?;
+    Ok(())
+}
+
+/// Prints what the XOR network learned and draws its decision regions.
+fn report_xor(session: &mut Session, xor: &Trained<Xor, 1>) -> ChapterResult {
+    let out = &mut session.out;
+    writeln!(out, "XOR with {}", Xor::<f32>::ARCHITECTURE)?;
+    let (learning_rate, steps) = XOR_TRAINING;
+    writeln!(
+        out,
+        "  {steps} steps of gradient descent, learning rate {learning_rate}"
+    )?;
+    writeln!(
+        out,
+        "  loss before training {:.4}, after {:.4}",
+        xor.losses[0],
+        xor.final_loss(&SigmoidBinaryCrossEntropy)
+    )?;
+    let predictions = xor.network.predict(&xor.data.inputs);
+    for (x, p) in xor.data.inputs.column_iter().zip(predictions.iter()) {
+        writeln!(out, "  x = ({}, {})  ŷ = {p:.3}", x[0], x[1])?;
+    }
+    writeln!(out, "  accuracy {:.0}%", 100.0 * xor.accuracy())?;
+
+    if let Some(path) = session.figure("ch06-xor.png")? {
+        let network = &xor.network;
+        let classify = |x: f64, y: f64| {
+            let point = Batch::<f32, 2>::from_column_slice(&[x as f32, y as f32]);
+            f64::from(network.predict(&point)[0])
+        };
+        plot::scatter_with_regions(
+            &path,
+            &DecisionPlot {
+                title: format!("XOR learned by {}", Xor::<f32>::ARCHITECTURE),
+                x_label: "x₁".into(),
+                y_label: "x₂".into(),
+                points: points(&xor.data),
+                x_range: (-0.5, 1.5),
+                y_range: (-0.5, 1.5),
+                classify: &classify,
+                resolution: 150,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The points of a 2-D data set as `(x, y, class)`.
+fn points<const OUT: usize>(data: &Dataset<f32, 2, OUT>) -> Vec<(f64, f64, usize)> {
+    let classes = if OUT == 1 {
+        data.targets.iter().map(|&y| usize::from(y > 0.5)).collect()
+    } else {
+        data.labels()
+    };
+    data.inputs
+        .column_iter()
+        .zip(classes)
+        .map(|(x, class)| (f64::from(x[0]), f64::from(x[1]), class))
+        .collect()
+}
+
+/// Prints what the blobs network learned and draws its decision regions.
+fn report_blobs(session: &mut Session, blobs: &Trained<Blobs, 2>) -> ChapterResult {
+    let out = &mut session.out;
+    writeln!(
+        out,
+        "Blobs with {}: {} points",
+        Blobs::<f32>::ARCHITECTURE,
+        blobs.data.len()
+    )?;
+    let (learning_rate, steps) = BLOBS_TRAINING;
+    writeln!(
+        out,
+        "  {steps} steps of gradient descent, learning rate {learning_rate}"
+    )?;
+    writeln!(
+        out,
+        "  loss before training {:.4}, after {:.4}",
+        blobs.losses[0],
+        blobs.final_loss(&SoftmaxCrossEntropy)
+    )?;
+    writeln!(out, "  accuracy {:.1}%", 100.0 * blobs.accuracy())?;
+    let linear = train_linear(SEED);
+    writeln!(
+        out,
+        "  without the hidden layer ({}): loss {:.4}, accuracy {:.1}%",
+        Linear::<f32>::ARCHITECTURE,
+        linear.final_loss(&SoftmaxCrossEntropy),
+        100.0 * linear.accuracy()
+    )?;
+
+    if let Some(path) = session.figure("ch06-blobs.png")? {
+        let network = &blobs.network;
+        let classify = |x: f64, y: f64| {
+            let point = Batch::<f32, 2>::from_column_slice(&[x as f32, y as f32]);
+            f64::from(network.predict(&point)[1])
+        };
+        plot::scatter_with_regions(
+            &path,
+            &DecisionPlot {
+                title: format!("Two classes learned by {}", Blobs::<f32>::ARCHITECTURE),
+                x_label: "x₁".into(),
+                y_label: "x₂".into(),
+                points: points(&blobs.data),
+                x_range: (-5.0, 5.0),
+                y_range: (-3.0, 3.0),
+                classify: &classify,
+                resolution: 150,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Draws the loss during training of both networks.
+fn draw_training(
+    session: &mut Session,
+    xor: &Trained<Xor, 1>,
+    blobs: &Trained<Blobs, 2>,
+) -> ChapterResult {
+    if let Some(path) = session.figure("ch06-loss.png")? {
+        let curve = |label: &str, losses: &[f64]| {
+            Series::new(
+                label,
+                losses
+                    .iter()
+                    .enumerate()
+                    .map(|(step, &loss)| (step as f64, loss))
+                    .collect(),
+            )
+        };
+        plot::line_chart(
+            &path,
+            &LineChart {
+                title: "Loss during gradient descent".into(),
+                x_label: "step".into(),
+                y_label: "loss".into(),
+                series: vec![
+                    curve("XOR (binary cross-entropy)", &xor.losses),
+                    curve("blobs (cross-entropy)", &blobs.losses),
+                ],
+                y_range: None,
+                log_y: true,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Measures a gradient by backpropagation and by central differences, and checks one against
+/// the other; then shows how the check depends on the step size and the precision.
+fn cost_and_check(session: &mut Session) -> ChapterResult {
+    let (mut probe, input, targets) = probe_setup();
+    let samples = input.ncols();
+    let loss = SoftmaxCrossEntropy;
+
+    // ANCHOR: cost
+    // One gradient takes well under a millisecond: time a hundred and take the mean.
+    let start = Instant::now();
+    let (_, gradients) = loss_and_gradient(&probe, &loss, &input, &targets);
+    for _ in 1..100 {
+        loss_and_gradient(&probe, &loss, &input, &targets);
+    }
+    let backprop_time = start.elapsed() / 100;
+
+    let mut forward_passes = 0;
+    let start = Instant::now();
+    let report = check_gradients(
+        &mut probe,
+        &gradients,
+        |network| {
+            forward_passes += 1;
+            loss.value(&network.logits(&input), &targets)
+        },
+        GradCheckOptions::default(),
+    );
+    let numeric_time = start.elapsed();
+    // ANCHOR_END: cost
+
+    let widths = widths(Probe::<f64>::ARCHITECTURE);
+    let forward = forward_multiply_adds(&widths, samples);
+    let backward = backward_multiply_adds(&widths, samples);
+    let out = &mut session.out;
+    writeln!(
+        out,
+        "Cost of one gradient of {}\n  {} parameters, batch of {samples}",
+        Probe::<f64>::ARCHITECTURE,
+        probe.parameter_count()
+    )?;
+    writeln!(out, "  multiply-adds in one forward pass:  {forward}")?;
+    writeln!(out, "  multiply-adds in one backward pass: {backward}")?;
+    writeln!(
+        out,
+        "  backpropagation:      1 forward + 1 backward pass = {} multiply-adds",
+        forward + backward
+    )?;
+    writeln!(
+        out,
+        "  central differences:  {forward_passes} forward passes = {} multiply-adds",
+        forward_passes * forward
+    )?;
+    let milliseconds = |time: std::time::Duration| time.as_secs_f64() * 1e3;
+    writeln!(
+        out,
+        "  time for backpropagation:     {:.3} ms",
+        milliseconds(backprop_time)
+    )?;
+    writeln!(
+        out,
+        "  time for central differences: {:.3} ms",
+        milliseconds(numeric_time)
+    )?;
+    write_report(out, "Gradient check in f64, h = 1e-5", &widths, &report)?;
+
+    // The step-size experiment uses the entry of W¹ with the largest gradient.
+    let first_layer = gradients.layer1.weights.as_slice();
+    let index = (0..first_layer.len())
+        .max_by(|&i, &j| first_layer[i].abs().total_cmp(&first_layer[j].abs()))
+        .unwrap_or(0);
+    let (rows, _) = (widths[1], widths[0]);
+    let steps: Vec<f64> = (1..=9).map(|k| 10f64.powi(-k)).collect();
+    let errors = step_size_errors(&probe, &input, &targets, index, &steps);
+    writeln!(
+        out,
+        "Central differences for ∂C/∂W¹[{}, {}] = {:.6}: relative error by step h",
+        index % rows,
+        index / rows,
+        first_layer[index]
+    )?;
+    writeln!(out, "  {:>5}  {:>7}  {:>7}", "h", "f64", "f32")?;
+    for &(h, error64, error32) in &errors {
+        writeln!(out, "  {h:>5.0e}  {error64:>7.1e}  {error32:>7.1e}")?;
+    }
+    if let Some(path) = session.figure("ch06-step-size.png")? {
+        // Both axes in powers of ten: log₁₀ of the error on a linear axis reads better than a
+        // log axis whose ticks would spell out 0.000000001.
+        let series = |label: &str, pick: fn(&(f64, f64, f64)) -> f64| {
+            let points = errors.iter().map(|e| (e.0.log10(), pick(e).log10()));
+            Series::new(label, points.collect())
+        };
+        plot::line_chart(
+            &path,
+            &LineChart {
+                title: "Central differences against backpropagation".into(),
+                x_label: "log₁₀ h (step size)".into(),
+                y_label: "log₁₀ relative error".into(),
+                series: vec![series("f64", |e| e.1), series("f32", |e| e.2)],
+                y_range: None,
+                log_y: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The name of entry `index` of parameter tensor `tensor` in a network of these widths:
+/// tensors alternate `W¹, b¹, W², b², …`, and weights are stored column by column.
+pub fn parameter_name(widths: &[usize], tensor: usize, index: usize) -> String {
+    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let layer = tensor / 2 + 1;
+    let superscript: String = layer
+        .to_string()
+        .chars()
+        .filter_map(|digit| digit.to_digit(10).map(|d| SUPERSCRIPTS[d as usize]))
+        .collect();
+    if tensor % 2 == 0 {
+        let rows = widths[layer];
+        format!("W{superscript}[{}, {}]", index % rows, index / rows)
+    } else {
+        format!("b{superscript}[{index}]")
+    }
+}
+
+/// Prints a gradient check's report.
+fn write_report(
+    out: &mut dyn std::io::Write,
+    title: &str,
+    widths: &[usize],
+    report: &GradCheckReport,
+) -> ChapterResult {
+    let (tensor, index, analytic, numeric) = report.worst;
+    let name = parameter_name(widths, tensor, index);
+    writeln!(out, "{title}: {} parameters", report.checked)?;
+    writeln!(
+        out,
+        "  largest relative error {:.1e}, at ∂C/∂{name}",
+        report.max_relative_error
+    )?;
+    writeln!(out, "    backpropagation    {analytic:>13.6e}")?;
+    writeln!(out, "    central difference {numeric:>13.6e}")?;
+    Ok(())
+}
+
+/// Copies every parameter of `from` into `to` (a network of the same shape), converting the
+/// precision.
+pub fn copy_parameters<S: Scalar, T: Scalar>(
+    from: &impl Parameters<S>,
+    to: &mut impl Parameters<T>,
+) {
+    let mut values = Vec::new();
+    from.visit(&mut |tensor| values.extend(tensor.iter().map(|&v| T::of(v.as_f64()))));
+    let mut next = 0;
+    to.visit_mut(&mut |tensor| {
+        tensor.copy_from_slice(&values[next..next + tensor.len()]);
+        next += tensor.len();
+    });
+    assert_eq!(next, values.len(), "networks of different shapes");
+}
+
+/// The hidden unit of `network` whose two outgoing weights differ most: the one whose value
+/// matters most to the two class scores.
+fn most_influential_unit(network: &Blobs<f64>) -> usize {
+    let w = network.layer2.weights.view();
+    (0..8)
+        .max_by(|&i, &j| {
+            (w[(1, i)] - w[(0, i)])
+                .abs()
+                .total_cmp(&(w[(1, j)] - w[(0, j)]).abs())
+        })
+        .unwrap_or(0)
+}
+
+/// How far past the kink the chosen hidden unit's weighted input is put.
+pub const KINK_DISTANCE: f64 = 2e-6;
+
+/// The step sizes of the gradient checks next to the kink.
+pub const KINK_STEPS: [f64; 2] = [1e-5, 1e-6];
+
+/// Puts a hidden ReLU unit of the trained blobs network just past its kink for one point and
+/// checks the gradient there with each of [`KINK_STEPS`]. Returns the unit and the reports.
+pub fn kink_checks(trained: &Blobs) -> (usize, Vec<GradCheckReport>) {
+    let mut network = Blobs::<f64>::zeros();
+    copy_parameters(trained, &mut network);
+    let point = Batch::<f64, 2>::from_column_slice(&[0.5, 0.5]);
+    let target = one_hot::<f64, 2>(&[1]);
+    let loss = SoftmaxCrossEntropy;
+    let unit = most_influential_unit(&network);
+
+    // ANCHOR: kink
+    // Shift the unit's bias so that its weighted input for this point is 2·10⁻⁶: on
+    // the active side of the kink at 0, but closer to it than the step h = 10⁻⁵.
+    let z = network.layer1.forward(&point)[unit];
+    network.layer1.bias.as_mut_slice()[unit] += KINK_DISTANCE - z;
+    let (_, gradients) = loss_and_gradient(&network, &loss, &point, &target);
+    let loss_of = |net: &Blobs<f64>| loss.value(&net.logits(&point), &target);
+    let reports = KINK_STEPS
+        .iter()
+        .map(|&step| {
+            let options = GradCheckOptions {
+                step,
+                ..GradCheckOptions::default()
+            };
+            check_gradients(&mut network, &gradients, &loss_of, options)
+        })
+        .collect();
+    // ANCHOR_END: kink
+    (unit, reports)
+}
+
+/// Prints the gradient checks next to a ReLU kink.
+fn kink(session: &mut Session, trained: &Blobs) -> ChapterResult {
+    let (unit, reports) = kink_checks(trained);
+    let widths = widths(Blobs::<f64>::ARCHITECTURE);
+    writeln!(
+        session.out,
+        "Hidden unit {unit} of the blobs network put at z = {KINK_DISTANCE:.0e} for (0.5, 0.5)"
+    )?;
+    for (step, report) in KINK_STEPS.iter().zip(&reports) {
+        let title = format!("Gradient check next to the kink, h = {step:.0e}");
+        write_report(session.out, &title, &widths, report)?;
+    }
     Ok(())
 }

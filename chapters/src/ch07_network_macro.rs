@@ -5,7 +5,7 @@ use crate::{ChapterResult, Session};
 use nabla::batch::one_hot;
 use nabla::gradcheck::{GradCheckOptions, check_gradients};
 use nabla::loss::Loss;
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::{Batch, network};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -62,12 +62,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     let targets = one_hot::<f64, 2>(&[0, 1, 1, 0, 1]);
     let loss = small.loss();
 
-    let mut trace = Default::default();
-    let mut gradients = small.zeros_like();
-    let mut logits_gradient = Batch::zeros(0);
-    let logits = small.forward_trace(&input, &mut trace);
-    loss.value_and_gradient(logits, &targets, &mut logits_gradient);
-    small.backward(&input, &mut trace, &logits_gradient, &mut gradients);
+    let (_, gradients) = loss_and_gradients(&small, &loss, &input, &targets);
 
     let report = check_gradients(
         &mut small,

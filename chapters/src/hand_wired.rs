@@ -101,7 +101,8 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Network<
         logits_gradient: &Batch<T, OUT>,
         gradients: &mut Self,
     ) {
-        // Output layer: δ² = ∂C/∂z² is the loss gradient; it gives ∂C/∂W², ∂C/∂b² and ∂C/∂a¹.
+        // Output layer: δ² = ∂C/∂z² is the loss gradient;
+        // it gives ∂C/∂W², ∂C/∂b² and ∂C/∂a¹.
         self.output.backward(
             &trace.hidden_activation,
             logits_gradient,

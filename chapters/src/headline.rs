@@ -74,9 +74,19 @@ impl Default for RunConfig {
     }
 }
 
+/// The outcome of a headline run: the trained network, its epoch reports and the data.
+pub struct Trained {
+    /// The network after the last epoch.
+    pub network: MnistNet,
+    /// One report per epoch.
+    pub reports: Vec<EpochReport>,
+    /// The training and test digits, as loaded.
+    pub digits: mnist::Mnist,
+}
+
 /// Trains on all 60,000 training images and evaluates on the 10,000 test images after every
 /// epoch, calling `on_epoch` with each report.
-pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec<EpochReport>> {
+pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Trained> {
     let digits = mnist::load(&config.data_dir)?;
     let (train, test) = (
         digits.train.to_dataset::<f32>(),
@@ -90,7 +100,7 @@ pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec
         batch_size: config.batch_size,
         progress: true,
     };
-    fit(
+    let reports = fit(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut optimizer,
@@ -99,6 +109,49 @@ pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Vec
         &train_config,
         &mut rng,
         on_epoch,
+    )?;
+    Ok(Trained {
+        network,
+        reports,
+        digits,
+    })
+}
+
+/// The one-line summary of the run's settings that precedes the epoch lines.
+pub fn describe(config: &RunConfig) -> String {
+    format!(
+        "MNIST {} | {:?} lr {} | batch {} | {} epochs | seed {}",
+        MnistNet::<f32>::ARCHITECTURE,
+        config.optimizer,
+        config.learning_rate,
+        config.batch_size,
+        config.epochs,
+        config.seed
+    )
+}
+
+/// One line per epoch: loss, accuracies, time and throughput.
+pub fn format_epoch(report: &EpochReport) -> String {
+    format!(
+        "epoch {:>2}  loss {:.4}  train {:.2}%  test {:.2}%  {:.2} s  {:.0} samples/s",
+        report.epoch,
+        report.mean_loss,
+        100.0 * report.train_accuracy,
+        100.0 * report.test_accuracy.unwrap_or(f64::NAN),
+        report.seconds,
+        report.samples_per_second
+    )
+}
+
+/// The closing line: accuracy on the test set after the last epoch.
+pub fn format_final(reports: &[EpochReport]) -> String {
+    let accuracy = reports
+        .last()
+        .and_then(|r| r.test_accuracy)
+        .unwrap_or(f64::NAN);
+    format!(
+        "final test accuracy: {:.2}% (10,000 test images)",
+        100.0 * accuracy
     )
 }
 

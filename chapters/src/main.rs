@@ -33,6 +33,13 @@ enum Command {
     Chapter(Vec<String>),
 }
 
+/// The options after a chapter's name (`nabla ch08 --figures DIR`).
+#[derive(Parser, Debug)]
+struct ChapterOptions {
+    #[command(flatten)]
+    run: RunArgs,
+}
+
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// Passes over the training set.
@@ -97,7 +104,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
     let result = match cli.command.unwrap_or(Command::Train) {
-        Command::Train => train(&cli.run.config()),
+        Command::Train => train(&cli.run.config(), &figures),
         Command::Bench => bench(&cli.run.config()),
         Command::List => {
             println!("train   the headline MNIST network (the default)");
@@ -110,16 +117,19 @@ fn main() -> ExitCode {
         }
         Command::Figures => regenerate_book(figures),
         Command::Chapter(words) => match find_chapter(&words[0]) {
-            Some(chapter) if words.len() == 1 => {
+            Some(chapter) => {
+                // Options may follow the chapter's name: parse them like the global ones.
+                let options = ChapterOptions::parse_from(
+                    std::iter::once(chapter.id).chain(words[1..].iter().map(String::as_str)),
+                );
+                let figures = options
+                    .run
+                    .figures
+                    .or(cli.run.figures)
+                    .unwrap_or_else(default_figures_dir);
                 let mut stdout = std::io::stdout();
                 (chapter.run)(&mut Session::new(&mut stdout, Some(figures)))
             }
-            Some(chapter) => Err(format!(
-                "`{}` takes no arguments; found `{}`",
-                chapter.id,
-                words[1..].join(" ")
-            )
-            .into()),
             None => {
                 eprintln!(
                     "error: unknown command or chapter `{}`; `nabla list` shows them",
@@ -151,32 +161,25 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
         std::fs::write(&path, &captured)?;
         print!("{}", String::from_utf8_lossy(&captured));
     }
+    println!("== ch08 results over several seeds");
+    let mut captured = Vec::new();
+    chapters::ch08_mnist::seed_table(&mut Session::new(&mut captured, None))?;
+    std::fs::write(captured_output_path("ch08-seeds"), &captured)?;
+    print!("{}", String::from_utf8_lossy(&captured));
     Ok(())
 }
 
-fn train(config: &RunConfig) -> CommandResult {
-    println!(
-        "MNIST 784 → relu 128 → softmax 10 | {:?} lr {} | batch {} | {} epochs | seed {}",
-        config.optimizer, config.learning_rate, config.batch_size, config.epochs, config.seed
-    );
-    let reports = headline::run(config, |r| {
-        println!(
-            "epoch {:>2}  loss {:.4}  train {:.2}%  test {:.2}%  {:.2} s  {:.0} samples/s",
-            r.epoch,
-            r.mean_loss,
-            100.0 * r.train_accuracy,
-            100.0 * r.test_accuracy.unwrap_or(f64::NAN),
-            r.seconds,
-            r.samples_per_second
-        );
+fn train(config: &RunConfig, figures: &std::path::Path) -> CommandResult {
+    println!("{}", headline::describe(config));
+    let trained = headline::run(config, |report| {
+        println!("{}", headline::format_epoch(report))
     })?;
-    if let Some(last) = reports.last() {
-        println!(
-            "final test accuracy: {:.2}% (10,000 test images)",
-            100.0 * last.test_accuracy.unwrap_or(f64::NAN)
-        );
-    }
-    Ok(())
+    println!("{}", headline::format_final(&trained.reports));
+    let mut stdout = std::io::stdout();
+    chapters::ch08_mnist::draw_figures(
+        &trained,
+        &mut Session::new(&mut stdout, Some(figures.to_path_buf())),
+    )
 }
 
 fn bench(config: &RunConfig) -> CommandResult {

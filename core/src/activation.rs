@@ -33,6 +33,7 @@ pub trait Activation<T: Scalar> {
     fn backward(&self, weighted_input: &[T], activation: &[T], gradient: &mut [T], rows: usize);
 }
 
+// ANCHOR: apply
 /// `a = σ(z)` for a whole batch: resizes `activation` to match and fills it.
 pub fn apply<T: Scalar, A: Activation<T>, const N: usize>(
     sigma: &A,
@@ -42,7 +43,9 @@ pub fn apply<T: Scalar, A: Activation<T>, const N: usize>(
     ensure_columns(activation, weighted_input.ncols());
     sigma.forward(weighted_input.as_slice(), activation.as_mut_slice(), N);
 }
+// ANCHOR_END: apply
 
+// ANCHOR: apply_derivative
 /// Backpropagates through σ for a whole batch: `gradient` holds `∂C/∂a` on entry and
 /// `∂C/∂z` on return (for elementwise σ, `∂C/∂z = ∂C/∂a ⊙ σ'(z)`).
 pub fn apply_derivative<T: Scalar, A: Activation<T>, const N: usize>(
@@ -58,7 +61,9 @@ pub fn apply_derivative<T: Scalar, A: Activation<T>, const N: usize>(
         N,
     );
 }
+// ANCHOR_END: apply_derivative
 
+// ANCHOR: elementwise
 /// An activation that acts on each entry alone: `a_i = σ(z_i)`.
 pub trait Elementwise<T: Scalar> {
     /// The lowercase name.
@@ -68,6 +73,7 @@ pub trait Elementwise<T: Scalar> {
     /// σ'(z).
     fn derivative(&self, z: T) -> T;
 }
+// ANCHOR_END: elementwise
 
 /// Implements [`Activation`] for elementwise activations from their [`Elementwise`] impl.
 macro_rules! elementwise_activation {
@@ -112,6 +118,7 @@ impl<T: Scalar> Elementwise<T> for Identity {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sigmoid;
 
+// ANCHOR: sigmoid
 /// The logistic function, computed without overflow for large |z|.
 pub fn sigmoid<T: Scalar>(z: T) -> T {
     if z >= T::zero() {
@@ -132,11 +139,13 @@ impl<T: Scalar> Elementwise<T> for Sigmoid {
         s * (T::one() - s)
     }
 }
+// ANCHOR_END: sigmoid
 
 /// The hyperbolic tangent, squashing to (−1, 1); `tanh(z) = 2σ(2z) − 1`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tanh;
 
+// ANCHOR: tanh
 impl<T: Scalar> Elementwise<T> for Tanh {
     const NAME: &'static str = "tanh";
     fn value(&self, z: T) -> T {
@@ -147,11 +156,13 @@ impl<T: Scalar> Elementwise<T> for Tanh {
         T::one() - t * t
     }
 }
+// ANCHOR_END: tanh
 
 /// The rectified linear unit `max(0, z)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Relu;
 
+// ANCHOR: relu
 impl<T: Scalar> Elementwise<T> for Relu {
     const NAME: &'static str = "relu";
     fn value(&self, z: T) -> T {
@@ -161,6 +172,7 @@ impl<T: Scalar> Elementwise<T> for Relu {
         if z > T::zero() { T::one() } else { T::zero() }
     }
 }
+// ANCHOR_END: relu
 
 /// Leaky ReLU: `z` for positive `z`, `slope · z` otherwise, so negative units still learn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,6 +187,7 @@ impl Default for LeakyRelu {
     }
 }
 
+// ANCHOR: leaky_relu
 impl<T: Scalar> Elementwise<T> for LeakyRelu {
     const NAME: &'static str = "leaky_relu";
     fn value(&self, z: T) -> T {
@@ -192,11 +205,13 @@ impl<T: Scalar> Elementwise<T> for LeakyRelu {
         }
     }
 }
+// ANCHOR_END: leaky_relu
 
 /// ReLU capped at 6: `min(max(0, z), 6)`, popular in mobile networks for its bounded range.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Relu6;
 
+// ANCHOR: relu6
 impl<T: Scalar> Elementwise<T> for Relu6 {
     const NAME: &'static str = "relu6";
     fn value(&self, z: T) -> T {
@@ -217,6 +232,7 @@ impl<T: Scalar> Elementwise<T> for Relu6 {
         }
     }
 }
+// ANCHOR_END: relu6
 
 /// Softmax over each column: `a_i = e^{z_i} / Σ_j e^{z_j}`, a probability distribution.
 ///
@@ -225,6 +241,7 @@ impl<T: Scalar> Elementwise<T> for Relu6 {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Softmax;
 
+// ANCHOR: softmax
 /// Softmax of one column, written into `out`. Subtracting the largest entry first changes
 /// nothing mathematically (softmax is shift-invariant) but keeps `exp` from overflowing.
 pub fn softmax_into<T: Scalar>(z: &[T], out: &mut [T]) {
@@ -238,6 +255,7 @@ pub fn softmax_into<T: Scalar>(z: &[T], out: &mut [T]) {
         *a /= sum;
     }
 }
+// ANCHOR_END: softmax
 
 impl<T: Scalar> Activation<T> for Softmax {
     fn name(&self) -> &'static str {
@@ -253,6 +271,7 @@ impl<T: Scalar> Activation<T> for Softmax {
         }
     }
 
+    // ANCHOR: softmax_backward
     fn backward(&self, _weighted_input: &[T], activation: &[T], gradient: &mut [T], rows: usize) {
         for (a, g) in activation
             .chunks_exact(rows)
@@ -267,6 +286,7 @@ impl<T: Scalar> Activation<T> for Softmax {
             }
         }
     }
+    // ANCHOR_END: softmax_backward
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         layer
     }
 
+    // ANCHOR: forward
     /// `z = W x + b` for every column of `input`, written into `weighted_input`.
     pub fn forward_into(&self, input: &Batch<T, IN>, weighted_input: &mut Batch<T, OUT>) {
         let samples = input.ncols();
@@ -54,6 +55,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
             }
         }
     }
+    // ANCHOR_END: forward
 
     /// `z = W x + b` for every column of `input` (allocates the result).
     pub fn forward(&self, input: &Batch<T, IN>) -> Batch<T, OUT> {
@@ -62,11 +64,13 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         weighted_input
     }
 
+    // ANCHOR: backward
     /// Backward pass for a batch.
     ///
     /// `delta` is the layer's error `δ = ∂C/∂z` (one column per sample). Writes
-    /// `∂C/∂W = δ xᵀ` and `∂C/∂b = Σ_samples δ` into `gradients`, and, when asked for,
-    /// `∂C/∂x = Wᵀ δ` into `input_gradient` (the first layer of a network does not need it).
+    /// `∂C/∂W = δ xᵀ` and `∂C/∂b = Σ_samples δ` into `gradients`, and,
+    /// when asked for, `∂C/∂x = Wᵀ δ` into `input_gradient`
+    /// (the first layer of a network does not need it).
     pub fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -103,6 +107,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
             );
         }
     }
+    // ANCHOR_END: backward
 }
 
 impl<T: Scalar, const IN: usize, const OUT: usize> Parameters<T> for Dense<T, IN, OUT> {

@@ -11,7 +11,9 @@ pub enum Error {
     /// The loss became NaN or infinite.
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: the loss became {loss}. \
-         The learning rate ({learning_rate}) is probably too large; try a smaller one, such as {suggestion}"
+         The learning rate ({rate}) is probably too large; try a smaller one, such as {smaller}",
+        rate = short_number(*.learning_rate),
+        smaller = short_number(*.suggestion)
     )]
     Diverged {
         /// The epoch (from 1).
@@ -30,5 +32,47 @@ pub enum Error {
     InvalidSetting(String),
 }
 
+/// A number written with at most 6 significant digits: `0.07`, not `0.06999999999999999`;
+/// `1e30`, not thirty-one digits.
+pub fn short_number(value: f64) -> String {
+    if value != 0.0 && !(1e-4..1e6).contains(&value.abs()) {
+        let text = format!("{value:.5e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
+    } else {
+        let text = format!(
+            "{:.*}",
+            6usize.saturating_sub(value.abs().log10().floor().max(0.0) as usize),
+            value
+        );
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        };
+        if text.is_empty() || text == "-" {
+            "0".into()
+        } else {
+            text
+        }
+    }
+}
+
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::short_number;
+
+    #[test]
+    fn numbers_in_messages_are_short() {
+        assert_eq!(short_number(0.7 / 10.0), "0.07");
+        assert_eq!(short_number(1e30), "1e30");
+        assert_eq!(short_number(1e-3), "0.001");
+        assert_eq!(short_number(2.5e-7), "2.5e-7");
+        assert_eq!(short_number(0.1), "0.1");
+        assert_eq!(short_number(3.0), "3");
+    }
+}

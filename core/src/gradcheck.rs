@@ -47,7 +47,7 @@ pub struct GradCheckReport {
 }
 
 /// Checks the gradients in `analytic` (same shape as `model`) against finite differences of
-/// `loss`, which computes the loss of a model. `model` is perturbed and restored.
+/// `loss`, which computes the loss of a model. `model` is perturbed and restored exactly.
 pub fn check_gradients<P: Parameters<f64>>(
     model: &mut P,
     analytic: &P,
@@ -77,14 +77,16 @@ pub fn check_gradients<P: Parameters<f64>>(
         max_relative_error: 0.0,
         worst: (0, 0, 0.0, 0.0),
     };
+    // ANCHOR: central_difference
     for k in chosen {
         let (tensor, index) = positions[k];
         let h = options.step;
-        nudge(model, tensor, index, h);
+        let original = value_at(model, tensor, index);
+        set_value(model, tensor, index, original + h);
         let plus = loss(model);
-        nudge(model, tensor, index, -2.0 * h);
+        set_value(model, tensor, index, original - h);
         let minus = loss(model);
-        nudge(model, tensor, index, h);
+        set_value(model, tensor, index, original);
         let numeric = (plus - minus) / (2.0 * h);
         let analytic = analytic_values[k];
         let error = relative_error(analytic, numeric, options.floor);
@@ -93,24 +95,38 @@ pub fn check_gradients<P: Parameters<f64>>(
             report.worst = (tensor, index, analytic, numeric);
         }
     }
+    // ANCHOR_END: central_difference
     report
 }
 
+// ANCHOR: relative_error
 /// `|a − b| / max(|a|, |b|, floor)`.
 pub fn relative_error(a: f64, b: f64, floor: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(floor)
 }
+// ANCHOR_END: relative_error
 
 /// The central-difference derivative of a scalar function at `x`.
 pub fn numeric_derivative(f: impl Fn(f64) -> f64, x: f64, step: f64) -> f64 {
     (f(x + step) - f(x - step)) / (2.0 * step)
 }
 
-fn nudge<P: Parameters<f64>>(model: &mut P, tensor: usize, index: usize, delta: f64) {
+fn value_at<P: Parameters<f64>>(model: &P, tensor: usize, index: usize) -> f64 {
+    let (mut current, mut value) = (0, 0.0);
+    model.visit(&mut |values| {
+        if current == tensor {
+            value = values[index];
+        }
+        current += 1;
+    });
+    value
+}
+
+fn set_value<P: Parameters<f64>>(model: &mut P, tensor: usize, index: usize, value: f64) {
     let mut current = 0;
     model.visit_mut(&mut |values| {
         if current == tensor {
-            values[index] += delta;
+            values[index] = value;
         }
         current += 1;
     });

@@ -25,6 +25,7 @@ pub mod loss;
 pub mod matrix;
 pub mod network;
 pub mod optim;
+pub mod plot;
 pub mod scalar;
 pub mod train;
 

@@ -89,6 +89,7 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SigmoidBinaryCrossEntropy {
         "sigmoid"
     }
 
+    // ANCHOR: sigmoid_bce_value
     fn value(&self, logits: &Batch<T, K>, targets: &Batch<T, K>) -> T {
         let count = check_shapes(logits, targets) * T::of(K as f64);
         let sum = logits
@@ -99,6 +100,7 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SigmoidBinaryCrossEntropy {
             });
         sum / count
     }
+    // ANCHOR_END: sigmoid_bce_value
 
     fn value_and_gradient(
         &self,
@@ -123,12 +125,14 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SigmoidBinaryCrossEntropy {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SoftmaxCrossEntropy;
 
+// ANCHOR: log_sum_exp
 /// `ln Σⱼ e^{zⱼ}`, computed without overflow.
 pub fn log_sum_exp<T: Scalar>(z: &[T]) -> T {
     let max = z.iter().copied().fold(z[0], T::max);
     let sum = z.iter().fold(T::zero(), |acc, &zj| acc + (zj - max).exp());
     max + sum.ln()
 }
+// ANCHOR_END: log_sum_exp
 
 impl<T: Scalar, const K: usize> Loss<T, K> for SoftmaxCrossEntropy {
     fn activation_name(&self) -> &'static str {
@@ -152,6 +156,7 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SoftmaxCrossEntropy {
         sum / samples
     }
 
+    // ANCHOR: softmax_ce_gradient
     fn value_and_gradient(
         &self,
         logits: &Batch<T, K>,
@@ -177,6 +182,7 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SoftmaxCrossEntropy {
         }
         sum / samples
     }
+    // ANCHOR_END: softmax_ce_gradient
 }
 
 /// Any activation followed by a loss on its output, for pairings that have no fused form (for
@@ -235,11 +241,19 @@ impl<T: Scalar, const K: usize, A: Activation<T>, L: Loss<T, K>> Loss<T, K>
 /// `−(1/n) Σ [y ln p + (1 − y) ln(1 − p)]`. Gives ∞ when a confident prediction is wrong
 /// (`p` rounds to exactly 0 or 1); [`SigmoidBinaryCrossEntropy`] does not.
 pub fn binary_cross_entropy<T: Scalar>(probabilities: &[T], targets: &[T]) -> T {
+    // A term whose weight is 0 contributes 0, even where its logarithm is −∞ (0 · ln 0 = 0).
+    let term = |weight: T, probability: T| {
+        if weight == T::zero() {
+            T::zero()
+        } else {
+            weight * probability.ln()
+        }
+    };
     let sum = probabilities
         .iter()
         .zip(targets)
         .fold(T::zero(), |acc, (&p, &y)| {
-            acc - (y * p.ln() + (T::one() - y) * (T::one() - p).ln())
+            acc - term(y, p) - term(T::one() - y, T::one() - p)
         });
     sum / T::of(probabilities.len() as f64)
 }

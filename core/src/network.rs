@@ -71,3 +71,26 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
         output
     }
 }
+
+/// One forward and one backward pass over a batch: returns the mean loss and `∂C/∂θ` for every
+/// parameter, in a value shaped like `network`. Allocates its buffers; the training loop in
+/// [`crate::train`] reuses them instead.
+pub fn loss_and_gradients<T, N, L, const IN: usize, const OUT: usize>(
+    network: &N,
+    loss: &L,
+    input: &Batch<T, IN>,
+    targets: &Batch<T, OUT>,
+) -> (T, N)
+where
+    T: Scalar,
+    N: Network<T, IN, OUT>,
+    L: crate::loss::Loss<T, OUT>,
+{
+    let mut trace = N::Trace::default();
+    let mut gradients = network.zeros_like();
+    let mut logits_gradient = Batch::zeros(0);
+    let logits = network.forward_trace(input, &mut trace);
+    let value = loss.value_and_gradient(logits, targets, &mut logits_gradient);
+    network.backward(input, &mut trace, &logits_gradient, &mut gradients);
+    (value, gradients)
+}

@@ -98,6 +98,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
         let start = Instant::now();
         let order = shuffled_indices(data.len(), rng);
         let (mut loss_sum, mut correct, mut batches) = (0.0, 0, 0);
+        // ANCHOR: batch_loop
         for indices in order.chunks(batch_size) {
             batches += 1;
             data.gather_into(indices, &mut self.inputs, &mut self.targets);
@@ -126,6 +127,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
             optimizer.step(network, &self.gradients);
             progress.inc(1);
         }
+        // ANCHOR_END: batch_loop
         let seconds = start.elapsed().as_secs_f64();
         Ok(EpochReport {
             epoch: self.epochs_done,

@@ -4,7 +4,7 @@
 use nabla::batch::one_hot;
 use nabla::gradcheck::{GradCheckOptions, check_gradients};
 use nabla::loss::Loss;
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::{Batch, network};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -26,12 +26,7 @@ fn macro_network_gradients_match_finite_differences() {
     let targets = one_hot::<f64, 2>(&[0, 1, 1, 0, 1, 0]);
     let loss = network.loss();
 
-    let mut trace = Default::default();
-    let mut gradients = network.zeros_like();
-    let mut logits_gradient = Batch::zeros(0);
-    let logits = network.forward_trace(&input, &mut trace);
-    loss.value_and_gradient(logits, &targets, &mut logits_gradient);
-    network.backward(&input, &mut trace, &logits_gradient, &mut gradients);
+    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
 
     let report = check_gradients(
         &mut network,
@@ -52,12 +47,7 @@ fn leaky_network_with_identity_output_uses_mse_and_has_correct_gradients() {
     let loss = network.loss();
     assert_eq!(Loss::<f64, 2>::activation_name(&loss), "identity");
 
-    let mut trace = Default::default();
-    let mut gradients = network.zeros_like();
-    let mut logits_gradient = Batch::zeros(0);
-    let logits = network.forward_trace(&input, &mut trace);
-    loss.value_and_gradient(logits, &targets, &mut logits_gradient);
-    network.backward(&input, &mut trace, &logits_gradient, &mut gradients);
+    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
 
     let report = check_gradients(
         &mut network,

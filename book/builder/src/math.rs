@@ -183,6 +183,15 @@ pub fn latex_to_mathml(latex: &str, display: bool) -> Result<String, String> {
     if mathml.contains("<merror") {
         return Err(format!("pulldown-latex reported an error: {mathml}"));
     }
+    // pulldown-latex 0.8 writes `\big(`-style delimiters with two attributes run together
+    // (`stretchy="false"minsize=...`), which browsers then show as text: refuse them.
+    if mathml.contains("\"minsize") || mathml.contains("\"maxsize") {
+        return Err(
+            "this formula renders to malformed MathML (\\big-style delimiters do); \
+                    use \\left( … \\right) instead"
+                .into(),
+        );
+    }
     Ok(escape_markdown_text(&mathml))
 }
 
@@ -353,6 +362,18 @@ fn escape_markdown_text(html: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod big_delimiter_tests {
+    use super::latex_to_mathml;
+
+    #[test]
+    fn big_delimiters_are_refused_with_advice() {
+        let error = latex_to_mathml(r"\bigl(x\bigr)", true).expect_err("malformed output");
+        assert!(error.contains("\\left"), "{error}");
+        assert!(latex_to_mathml(r"\left(x\right)", true).is_ok());
+    }
 }
 
 #[cfg(test)]

@@ -136,6 +136,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     }
 }
 
+// ANCHOR: parse
 /// Parses IDX `bytes` (already decompressed), requiring the given magic number.
 pub fn parse(bytes: &[u8], expected_magic: u32, path: &Path) -> Result<Idx, DataError> {
     let what = if expected_magic == LABELS_MAGIC {
@@ -186,6 +187,7 @@ pub fn parse(bytes: &[u8], expected_magic: u32, path: &Path) -> Result<Idx, Data
         }),
     }
 }
+// ANCHOR_END: parse
 
 /// Reads and validates a (possibly gzipped) IDX file with the given magic number.
 pub fn read(path: &Path, expected_magic: u32) -> Result<Idx, DataError> {

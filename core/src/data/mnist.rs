@@ -34,6 +34,7 @@ impl RawDigits {
         self.labels.is_empty()
     }
 
+    // ANCHOR: scale
     /// Pixels scaled to [0, 1] as inputs, labels as one-hot targets.
     pub fn to_dataset<T: Scalar>(&self) -> Dataset<T, PIXELS, CLASSES> {
         let scale = T::of(1.0 / 255.0);
@@ -43,6 +44,7 @@ impl RawDigits {
         );
         Dataset::new(inputs, one_hot(&self.labels))
     }
+    // ANCHOR_END: scale
 }
 
 /// The training and test sets.

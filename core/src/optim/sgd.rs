@@ -22,10 +22,12 @@ impl<T: Scalar> Optimizer<T> for Sgd {
         self.learning_rate
     }
 
+    // ANCHOR: update
     fn update(&mut self, _slot: usize, parameters: &mut [T], gradients: &[T]) {
         let eta = T::of(self.learning_rate);
         for (theta, &g) in parameters.iter_mut().zip(gradients) {
             *theta -= eta * g;
         }
     }
+    // ANCHOR_END: update
 }

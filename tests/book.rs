@@ -1,0 +1,217 @@
+//! The book keeps its promises: every include resolves to real text, every figure exists, every
+//! numbered equation has a test of its own name, and the program output the book shows is what
+//! the programs print today.
+
+use chapters::session::{book_dir, captured_output_path, normalize_timings};
+use chapters::{CHAPTERS, Session};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The book's Markdown pages.
+fn pages() -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = fs::read_dir(book_dir())
+        .expect("book/src exists")
+        .map(|entry| entry.expect("readable directory").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    pages.sort();
+    assert!(
+        pages.len() >= 9,
+        "expected the summary and eight chapters, found {pages:?}"
+    );
+    pages
+}
+
+/// Every `{{#include ...}}` directive in `text`: (path, optional anchor).
+fn includes(text: &str) -> Vec<(String, Option<String>)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#include ") {
+        let after = &rest[start + "{{#include ".len()..];
+        let end = after
+            .find("}}")
+            .expect("an include directive is closed with }}");
+        let spec = after[..end].trim();
+        let (path, anchor) = match spec.split_once(':') {
+            Some((path, anchor)) => (path.to_string(), Some(anchor.to_string())),
+            None => (spec.to_string(), None),
+        };
+        found.push((path, anchor));
+        rest = &after[end..];
+    }
+    found
+}
+
+/// The text between `ANCHOR: name` and `ANCHOR_END: name`, without other anchor lines.
+fn anchored(text: &str, anchor: &str) -> Option<String> {
+    let mut inside = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.ends_with(&format!("ANCHOR: {anchor}")) {
+            inside = true;
+        } else if trimmed.ends_with(&format!("ANCHOR_END: {anchor}")) {
+            return Some(lines.join("\n"));
+        } else if inside && !trimmed.contains("ANCHOR") {
+            lines.push(line);
+        }
+    }
+    None
+}
+
+#[test]
+fn every_include_resolves_to_non_empty_text() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("readable page");
+        for (path, anchor) in includes(&text) {
+            count += 1;
+            let file = book_dir().join(&path);
+            let name = page.file_name().unwrap_or_default().to_string_lossy();
+            match (fs::read_to_string(&file), &anchor) {
+                (Err(_), _) => problems.push(format!("{name}: {path} does not exist")),
+                (Ok(content), None) if content.trim().is_empty() => {
+                    problems.push(format!("{name}: {path} is empty"))
+                }
+                (Ok(content), Some(anchor)) => match anchored(&content, anchor) {
+                    None => problems.push(format!("{name}: {path} has no anchor `{anchor}`")),
+                    Some(snippet) if snippet.trim().is_empty() => {
+                        problems.push(format!("{name}: anchor `{anchor}` of {path} is empty"))
+                    }
+                    Some(_) => {}
+                },
+                (Ok(_), None) => {}
+            }
+        }
+    }
+    assert!(count > 0, "the book includes no code at all");
+    assert!(
+        problems.is_empty(),
+        "broken includes:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_figure_the_book_shows_exists() {
+    let mut missing = Vec::new();
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("readable page");
+        for piece in text.split("](").skip(1) {
+            let target = &piece[..piece.find(')').unwrap_or(piece.len())];
+            if target.ends_with(".png") && !book_dir().join(target).is_file() {
+                missing.push(format!("{}: {target}", page.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing figures:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The names of all tests in the chapter-equation test files.
+fn equation_tests() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters");
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).expect("tests/chapters exists") {
+        let text = fs::read_to_string(entry.expect("entry").path()).expect("readable test file");
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("fn eq_") {
+                names.push(format!("eq_{}", rest.split('(').next().unwrap_or("")));
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_numbered_equation_has_a_test_named_after_it() {
+    let tests = equation_tests();
+    let mut problems = Vec::new();
+    let mut equations = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("readable page");
+        for piece in text.split("\\tag{").skip(1) {
+            let number = &piece[..piece.find('}').unwrap_or(0)];
+            equations += 1;
+            let prefix = format!("eq_{}_", number.replace('.', "_"));
+            if !tests.iter().any(|name| name.starts_with(&prefix)) {
+                problems.push(format!(
+                    "{}: equation ({number}) has no test {prefix}…",
+                    page.display()
+                ));
+            }
+        }
+        // Every test the text names must exist.
+        for piece in text.split("`eq_").skip(1) {
+            let name = format!("eq_{}", &piece[..piece.find('`').unwrap_or(0)]);
+            if !tests.contains(&name) {
+                problems.push(format!(
+                    "{}: names test {name}, which does not exist",
+                    page.display()
+                ));
+            }
+        }
+    }
+    assert!(equations > 0, "the book numbers no equations");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Runs a chapter's program without drawing and returns what it printed.
+fn rerun(id: &str) -> String {
+    let chapter = CHAPTERS.iter().find(|c| c.id == id).expect("known chapter");
+    let mut printed = Vec::new();
+    (chapter.run)(&mut Session::new(&mut printed, None))
+        .unwrap_or_else(|e| panic!("{id} failed: {e}"));
+    String::from_utf8(printed).expect("programs print UTF-8")
+}
+
+fn assert_output_matches(id: &str, fresh: &str) {
+    let path = captured_output_path(id);
+    let captured = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run `cargo run --release -- figures`",
+            path.display()
+        )
+    });
+    assert_eq!(
+        normalize_timings(&captured),
+        normalize_timings(fresh),
+        "{} is out of date: run `cargo run --release -- figures` and commit the result",
+        path.display()
+    );
+}
+
+#[test]
+fn captured_outputs_of_the_quick_chapters_match_their_programs() {
+    for chapter in CHAPTERS.iter().filter(|c| c.id != "ch08") {
+        assert_output_matches(chapter.id, &rerun(chapter.id));
+    }
+}
+
+/// The full MNIST run: about 15 s in a debug build.
+#[test]
+fn captured_output_of_the_mnist_chapter_matches_its_program() {
+    assert_output_matches("ch08", &rerun("ch08"));
+}
+
+#[test]
+fn the_seed_table_line_for_seed_0_is_reproduced() {
+    use chapters::ch08_mnist::seed_line;
+    use chapters::headline::{RunConfig, run};
+    let config = RunConfig {
+        seed: 0,
+        ..RunConfig::default()
+    };
+    let trained = run(&config, |_| {}).expect("training runs");
+    let line = seed_line(0, &trained);
+    let table =
+        fs::read_to_string(captured_output_path("ch08-seeds")).expect("the seed table is captured");
+    assert!(
+        table.lines().any(|l| l == line),
+        "seed 0 now gives `{line}`, the book shows:\n{table}"
+    );
+}

@@ -1,0 +1,9 @@
+//! One test per equation of the book, each comparing the analytic result against central finite
+//! differences in `f64` (relative error ≤ 1e-6), plus property tests for the laws that hold for
+//! every input. A failing test's name says which equation broke.
+
+mod activations;
+mod dense;
+mod losses;
+mod network;
+mod properties;
