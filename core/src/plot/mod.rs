@@ -191,10 +191,13 @@ fn save(
         std::fs::create_dir_all(dir)
             .map_err(|e| failed(format!("cannot create directory {}: {e}", dir.display())))?;
     }
-    let mut file = BitMapBackend::new(path, size);
-    file.blit_bitmap((0, 0), size, &pixels)
-        .map_err(|e| failed(e.to_string()))?;
-    file.present().map_err(|e| failed(e.to_string()))
+    let file = std::fs::File::create(path).map_err(|e| failed(e.to_string()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), size.0, size.1);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| failed(e.to_string()))?;
+    writer.write_image_data(&pixels).map_err(|e| failed(e.to_string()))?;
+    writer.finish().map_err(|e| failed(e.to_string()))
 }
 
 /// A [`PlotError::InvalidInput`] for `path`.
