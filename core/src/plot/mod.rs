@@ -196,7 +196,9 @@ fn save(
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| failed(e.to_string()))?;
-    writer.write_image_data(&pixels).map_err(|e| failed(e.to_string()))?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| failed(e.to_string()))?;
     writer.finish().map_err(|e| failed(e.to_string()))
 }
 
