@@ -2,6 +2,9 @@
 //! benchmark. The `nabla` binary (`src/main.rs`) dispatches to them; the book includes their
 //! source and their captured output.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod ch01_introduction;
 pub mod ch02_neuron;
 pub mod ch03_activations;
@@ -12,6 +15,7 @@ pub mod ch07_network_macro;
 pub mod ch08_mnist;
 pub mod hand_wired;
 pub mod headline;
+pub mod predict;
 pub mod session;
 
 pub use session::{Chapter, ChapterResult, Session};

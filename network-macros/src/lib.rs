@@ -6,6 +6,8 @@
 //! [`expand`] writes the statically typed code with `quote!`. Use it through `nabla::network`,
 //! which is how the generated code finds the library.
 
+#![forbid(unsafe_code)]
+
 mod ast;
 mod expand;
 mod valid;
