@@ -12,7 +12,7 @@ use nabla::dense::Dense;
 use nabla::gradcheck::{GradCheckOptions, numeric_derivative, relative_error};
 use nabla::init::Init;
 use nabla::nalgebra::DMatrix;
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, TensorSpec, prefixed};
 use nabla::{Batch, HeapMatrix, Scalar};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -151,6 +151,13 @@ impl Parameters<f64> for Tensors {
         Tensors(self.0.iter().map(|t| vec![0.0; t.len()]).collect())
     }
 
+    /// `tensor0`, `tensor1`, …, each one-dimensional.
+    fn tensor_specs(&self) -> Vec<TensorSpec> {
+        (self.0.iter().enumerate())
+            .map(|(i, t)| TensorSpec::new(format!("tensor{i}"), [t.len()]))
+            .collect()
+    }
+
     fn visit(&self, visit: &mut dyn FnMut(&[f64])) {
         self.0.iter().for_each(|t| visit(t));
     }
@@ -272,6 +279,13 @@ impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: us
             second: Dense::zeros(),
             output: Dense::zeros(),
         }
+    }
+
+    fn tensor_specs(&self) -> Vec<TensorSpec> {
+        let mut specs = prefixed("first", &self.first);
+        specs.extend(prefixed("second", &self.second));
+        specs.extend(prefixed("output", &self.output));
+        specs
     }
 
     fn visit(&self, visit: &mut dyn FnMut(&[T])) {

@@ -5,7 +5,7 @@ use nabla::activation::{Activation, Relu, Softmax};
 use nabla::batch::ensure_columns;
 use nabla::dense::Dense;
 use nabla::init::Init;
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, TensorSpec, prefixed};
 use nabla::{Batch, Scalar};
 use rand::Rng;
 
@@ -57,6 +57,11 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Paramete
             hidden: Dense::zeros(),
             output: Dense::zeros(),
         }
+    }
+    fn tensor_specs(&self) -> Vec<TensorSpec> {
+        let mut specs = prefixed("hidden", &self.hidden);
+        specs.extend(prefixed("output", &self.output));
+        specs
     }
     fn visit(&self, visit: &mut dyn FnMut(&[T])) {
         self.hidden.visit(visit);

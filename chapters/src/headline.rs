@@ -74,6 +74,16 @@ impl Default for RunConfig {
     }
 }
 
+/// Where the headline run draws its figures by default: `target/figures/` in the workspace.
+pub fn run_figures_dir() -> PathBuf {
+    let chapters = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    chapters
+        .parent()
+        .unwrap_or(chapters)
+        .join("target")
+        .join("figures")
+}
+
 /// The outcome of a headline run: the trained network, its epoch reports and the data.
 pub struct Trained {
     /// The network after the last epoch.

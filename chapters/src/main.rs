@@ -1,6 +1,8 @@
 //! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
+#![forbid(unsafe_code)]
 
 use chapters::headline::{self, OptimizerChoice, RunConfig};
+use chapters::predict;
 use chapters::session::{captured_output_path, default_figures_dir};
 use chapters::{CHAPTERS, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -28,6 +30,8 @@ enum Command {
     List,
     /// Run every chapter's program, redrawing the book's figures and recapturing its outputs.
     Figures,
+    /// Classify a handwritten digit: print the three likeliest classes and their probabilities.
+    Predict(PredictArgs),
     /// A chapter's program: `ch02` … `ch08` (see `list`).
     #[command(external_subcommand)]
     Chapter(Vec<String>),
@@ -38,6 +42,22 @@ enum Command {
 struct ChapterOptions {
     #[command(flatten)]
     run: RunArgs,
+}
+
+/// What `nabla predict` classifies (exactly one of `--image` and `--test-index`), and with which
+/// model.
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("digit").required(true).args(["image", "test_index"])))]
+struct PredictArgs {
+    /// The trained headline network, as a safetensors file [default: train one for one epoch].
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// A PNG of a digit, any size, dark ink on light paper or the reverse.
+    #[arg(long, value_name = "FILE.png")]
+    image: Option<PathBuf>,
+    /// One of the 10,000 MNIST test images (0 to 9999).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = test_index)]
+    test_index: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -60,9 +80,13 @@ struct RunArgs {
     /// Directory holding the four MNIST .gz files [default: data/mnist in this repository].
     #[arg(long, global = true)]
     data: Option<PathBuf>,
-    /// Directory the programs draw their figures into [default: book/src/figures].
+    /// Directory the programs draw their figures into [default: book/src/figures for chapters,
+    /// target/figures for the headline run].
     #[arg(long, global = true)]
     figures: Option<PathBuf>,
+    /// After training, save the network to this file (safetensors; loads into PyTorch too).
+    #[arg(long, global = true, value_name = "FILE")]
+    save: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -78,6 +102,11 @@ fn positive_number(text: &str) -> Result<f64, String> {
         Ok(_) => Err(format!("{text} is not a positive, finite number")),
         Err(_) => Err(format!("{text} is not a number")),
     }
+}
+
+fn test_index(text: &str) -> Result<usize, String> {
+    text.parse()
+        .map_err(|_| format!("{text} is not an image index (a whole number from 0 to 9999)"))
 }
 
 impl RunArgs {
@@ -104,18 +133,36 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
     let result = match cli.command.unwrap_or(Command::Train) {
-        Command::Train => train(&cli.run.config(), &figures),
+        Command::Train => {
+            // The headline run draws into target/figures unless told otherwise, so that runs
+            // with other settings do not overwrite the book's figures.
+            let figures = cli
+                .run
+                .figures
+                .clone()
+                .unwrap_or_else(headline::run_figures_dir);
+            train(&cli.run.config(), &figures, cli.run.save.as_deref())
+        }
         Command::Bench => bench(&cli.run.config()),
         Command::List => {
             println!("train   the headline MNIST network (the default)");
             println!("bench   time the headline recipe");
             println!("figures run every chapter, redrawing figures and recapturing outputs");
+            println!("predict classify a handwritten digit (a PNG or an MNIST test image)");
             for chapter in CHAPTERS {
                 println!("{:<7} {}", chapter.id, chapter.title);
             }
             Ok(())
         }
         Command::Figures => regenerate_book(figures),
+        Command::Predict(args) => {
+            let digit = match (args.image, args.test_index) {
+                (Some(path), _) => predict::Digit::Image(path),
+                (None, index) => predict::Digit::TestIndex(index.unwrap_or_default()),
+            };
+            let model = args.model.as_deref();
+            predict::run(&digit, model, &cli.run.config(), &mut std::io::stdout())
+        }
         Command::Chapter(words) => match find_chapter(&words[0]) {
             Some(chapter) => {
                 // Options may follow the chapter's name: parse them like the global ones.
@@ -169,17 +216,30 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
     Ok(())
 }
 
-fn train(config: &RunConfig, figures: &std::path::Path) -> CommandResult {
+fn train(
+    config: &RunConfig,
+    figures: &std::path::Path,
+    save: Option<&std::path::Path>,
+) -> CommandResult {
     println!("{}", headline::describe(config));
     let trained = headline::run(config, |report| {
         println!("{}", headline::format_epoch(report))
     })?;
     println!("{}", headline::format_final(&trained.reports));
+    if let Some(path) = save {
+        nabla::model_file::save(path, &trained.network)?;
+        println!(
+            "saved the network to {} (predict with `nabla predict --model {0} --image FILE.png`)",
+            path.display()
+        );
+    }
     let mut stdout = std::io::stdout();
     chapters::ch08_mnist::draw_figures(
         &trained,
         &mut Session::new(&mut stdout, Some(figures.to_path_buf())),
-    )
+    )?;
+    println!("figures: {}", figures.display());
+    Ok(())
 }
 
 fn bench(config: &RunConfig) -> CommandResult {

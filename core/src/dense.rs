@@ -6,7 +6,7 @@
 
 use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
-use crate::network::Parameters;
+use crate::network::{Parameters, TensorSpec};
 use crate::{HeapMatrix, Scalar, linalg};
 use rand::Rng;
 
@@ -113,6 +113,14 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
 impl<T: Scalar, const IN: usize, const OUT: usize> Parameters<T> for Dense<T, IN, OUT> {
     fn zeros_like(&self) -> Self {
         Self::zeros()
+    }
+
+    /// `weight` of shape `[OUT, IN]` and `bias` of shape `[OUT]`, as in PyTorch's `nn.Linear`.
+    fn tensor_specs(&self) -> Vec<TensorSpec> {
+        vec![
+            TensorSpec::new("weight", [OUT, IN]),
+            TensorSpec::new("bias", [OUT]),
+        ]
     }
 
     fn visit(&self, visit: &mut dyn FnMut(&[T])) {

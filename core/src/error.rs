@@ -1,13 +1,17 @@
 //! The library's error type: everything that can go wrong that is not a programming bug.
 
 pub use crate::data::DataError;
+pub use crate::model_file::ModelFileError;
 
-/// An error from loading data or training.
+/// An error from loading data, saving or loading a model, or training.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A data file is missing or malformed.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A model file cannot be saved or loaded.
+    #[error(transparent)]
+    ModelFile(#[from] ModelFileError),
     /// The loss became NaN or infinite.
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: the loss became {loss}. \

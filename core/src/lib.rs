@@ -6,7 +6,7 @@
 //!
 //! Data flows one way: [`data`] → [`Batch`] → a network's forward pass → [`loss`] → backward pass →
 //! [`optim`] step. [`train`] runs that loop and [`gradcheck`] verifies backward passes against
-//! finite differences.
+//! finite differences; [`model_file`] saves and loads a model in the safetensors format.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -23,6 +23,7 @@ pub mod init;
 pub mod linalg;
 pub mod loss;
 pub mod matrix;
+pub mod model_file;
 pub mod network;
 pub mod optim;
 pub mod plot;

@@ -20,12 +20,66 @@ pub trait Parameters<T: Scalar>: Sized {
     /// Calls `visit` on each parameter tensor of `self` with the matching tensor of `other`.
     fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T]));
 
+    /// The name and shape of each parameter tensor, in the order [`Parameters::visit`] visits
+    /// them. Shapes follow PyTorch's `nn.Linear`: a weight matrix is `[out, in]`, a bias `[out]`.
+    /// The visited slice holds the tensor in column-major order (the first index varies fastest,
+    /// as nalgebra stores it), so a `[out, in]` weight is nalgebra's `OUT × IN` matrix.
+    fn tensor_specs(&self) -> Vec<TensorSpec>;
+
+    /// A short description of the model's architecture, saved with it by
+    /// [`crate::model_file::save`]. Networks declared with `network!` give their declaration
+    /// (`784 => relu 128 => softmax 10`); the default is the type's name.
+    fn architecture(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
+
     /// How many numbers there are in all.
     fn parameter_count(&self) -> usize {
         let mut count = 0;
         self.visit(&mut |tensor| count += tensor.len());
         count
     }
+}
+
+/// The name and shape of one parameter tensor, e.g. `layer1.weight` of shape `[128, 784]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorSpec {
+    /// The tensor's name; a part of a larger model is prefixed with its field, `hidden.bias`.
+    pub name: String,
+    /// The size of each dimension, outermost first (PyTorch's order).
+    pub shape: Vec<usize>,
+}
+
+impl TensorSpec {
+    /// A spec named `name` of shape `shape`.
+    pub fn new(name: impl Into<String>, shape: impl Into<Vec<usize>>) -> Self {
+        Self {
+            name: name.into(),
+            shape: shape.into(),
+        }
+    }
+
+    /// How many numbers the tensor holds (the product of its shape).
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Whether the tensor holds no numbers.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The specs of `part`'s tensors with their names prefixed by `prefix.`: how a model made of
+/// parts names them (`prefixed("hidden", &self.hidden)` gives `hidden.weight`, `hidden.bias`).
+pub fn prefixed<T: Scalar>(prefix: &str, part: &impl Parameters<T>) -> Vec<TensorSpec> {
+    part.tensor_specs()
+        .into_iter()
+        .map(|spec| TensorSpec {
+            name: format!("{prefix}.{}", spec.name),
+            shape: spec.shape,
+        })
+        .collect()
 }
 
 /// A feed-forward network from `IN` features to `OUT` scores.

@@ -87,6 +87,15 @@ impl<T: ::nabla::Scalar> ::nabla::network::Parameters<T> for Mnist<T> {
     fn zeros_like(&self) -> Self {
         Self::zeros()
     }
+    fn tensor_specs(&self) -> ::std::vec::Vec<::nabla::network::TensorSpec> {
+        let mut specs = ::std::vec::Vec::new();
+        specs.extend(::nabla::network::prefixed("layer1", &self.layer1));
+        specs.extend(::nabla::network::prefixed("layer2", &self.layer2));
+        specs
+    }
+    fn architecture(&self) -> ::std::string::String {
+        ::std::string::String::from(Self::ARCHITECTURE)
+    }
     fn visit(&self, visit: &mut dyn FnMut(&[T])) {
         ::nabla::network::Parameters::visit(&self.layer1, visit);
         ::nabla::network::Parameters::visit(&self.layer2, visit);

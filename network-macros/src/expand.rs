@@ -139,6 +139,7 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
         zeros.push(quote! { #f: ::nabla::dense::Dense::zeros() });
     }
     let all_fields: Vec<_> = (0..count).map(field).collect();
+    let field_names: Vec<_> = all_fields.iter().map(|f| f.to_string()).collect();
 
     // The trace: z, a and δ of every hidden layer, and the logits.
     let mut trace_fields = Vec::new();
@@ -321,6 +322,16 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
         impl<T: ::nabla::Scalar> ::nabla::network::Parameters<T> for #name<T> {
             fn zeros_like(&self) -> Self {
                 Self::zeros()
+            }
+
+            fn tensor_specs(&self) -> ::std::vec::Vec<::nabla::network::TensorSpec> {
+                let mut specs = ::std::vec::Vec::new();
+                #(specs.extend(::nabla::network::prefixed(#field_names, &self.#all_fields));)*
+                specs
+            }
+
+            fn architecture(&self) -> ::std::string::String {
+                ::std::string::String::from(Self::ARCHITECTURE)
             }
 
             fn visit(&self, visit: &mut dyn FnMut(&[T])) {

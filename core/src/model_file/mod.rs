@@ -1,0 +1,754 @@
+//! Saving and loading a model's parameters in the [safetensors] format, so that a file written
+//! here loads unchanged into PyTorch (`safetensors.torch.load_file`) or NumPy.
+//!
+//! A file is an 8-byte little-endian header length `n`, `n` bytes of JSON describing every tensor,
+//! then the tensors' bytes, little-endian and row-major:
+//!
+//! ```text
+//! {"__metadata__": {"format": "pt", "architecture": "784 => relu 128 => softmax 10"},
+//!  "layer1.weight": {"dtype": "F32", "shape": [128, 784], "data_offsets": [0, 401408]},
+//!  "layer1.bias":   {"dtype": "F32", "shape": [128], "data_offsets": [401408, 401920]}, …}
+//! ```
+//!
+//! Names and shapes come from [`Parameters::tensor_specs`] (PyTorch's `nn.Linear` layout: a
+//! weight is `[out, in]`). nalgebra stores matrices column by column, so each tensor is transposed
+//! on the way out and back on the way in.
+//!
+//! The reader is hand-written (a small JSON parser for exactly this header) rather than the
+//! `safetensors` crate, which would add serde, serde_json and tempfile to every build. It never
+//! panics on malformed input: every length and offset is checked before it is used.
+//!
+//! [safetensors]: https://github.com/huggingface/safetensors
+
+use crate::Scalar;
+use crate::network::{Parameters, TensorSpec};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+mod json;
+
+use json::{Json, Parser, json_string};
+
+/// The largest header the reader accepts (the limit the `safetensors` crate uses too).
+pub const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+/// How deeply JSON values may nest in a header (this format needs 3 levels).
+const MAX_DEPTH: usize = 8;
+
+/// Everything that can go wrong saving or loading a model file.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelFileError {
+    /// The file could not be read or written.
+    #[error("cannot {action} model file {path}: {source}")]
+    Io {
+        /// What was being done: `read`, `write`, …
+        action: &'static str,
+        /// The model file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The file ends before the header or the data it announces.
+    #[error("{path}: truncated model file: {what} needs {needed} bytes, but the file has {actual}")]
+    Truncated {
+        /// The model file.
+        path: PathBuf,
+        /// What was being read.
+        what: &'static str,
+        /// The bytes needed.
+        needed: u64,
+        /// The bytes present.
+        actual: u64,
+    },
+    /// The header is not the JSON this format describes.
+    #[error("{path}: corrupt header: {reason}")]
+    CorruptHeader {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The model has a tensor the file lacks.
+    #[error("{path}: tensor `{name}` is missing (expected {dtype} of shape {shape:?})")]
+    MissingTensor {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// The dtype the model needs.
+        dtype: &'static str,
+        /// The shape the model needs.
+        shape: Vec<usize>,
+    },
+    /// The file has a tensor the model lacks.
+    #[error(
+        "{path}: unexpected tensor `{name}` ({dtype} of shape {shape:?}): the model has no parameter of that name"
+    )]
+    ExtraTensor {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// Its dtype in the file.
+        dtype: String,
+        /// Its shape in the file.
+        shape: Vec<usize>,
+    },
+    /// A tensor's shape differs from the model's.
+    #[error("{path}: tensor `{name}` has shape {actual:?}, expected {expected:?}")]
+    WrongShape {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// The model's shape.
+        expected: Vec<usize>,
+        /// The file's shape.
+        actual: Vec<usize>,
+    },
+    /// A tensor's element type differs from the model's.
+    #[error("{path}: tensor `{name}` has dtype {actual}, expected {expected}")]
+    WrongDtype {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// The model's dtype.
+        expected: &'static str,
+        /// The file's dtype.
+        actual: String,
+    },
+    /// A tensor's data offsets are out of range, reversed, overlapping or of the wrong length.
+    #[error("{path}: tensor `{name}` has data offsets [{begin}, {end}]: {reason}")]
+    BadOffsets {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// The first byte (relative to the data section).
+        begin: u64,
+        /// One past the last byte.
+        end: u64,
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// A tensor holds NaN or an infinity.
+    #[error("{path}: tensor `{name}` holds a non-finite value ({value}) at index {index:?}")]
+    NonFinite {
+        /// The model file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+        /// The value, as text (`NaN`, `inf`, `-inf`).
+        value: String,
+        /// Where it is, in the file's (row-major) indices.
+        index: Vec<usize>,
+    },
+}
+
+/// The safetensors dtype of `T`: `F32` or `F64`.
+pub fn dtype<T: Scalar>() -> &'static str {
+    // Only f32 and f64 implement `Scalar`.
+    if size_of::<T>() == 4 { "F32" } else { "F64" }
+}
+
+fn write_le<T: Scalar>(value: T, out: &mut Vec<u8>) {
+    if size_of::<T>() == 4 {
+        out.extend_from_slice(&(value.as_f64() as f32).to_le_bytes());
+    } else {
+        out.extend_from_slice(&value.as_f64().to_le_bytes());
+    }
+}
+
+fn read_le<T: Scalar>(bytes: &[u8]) -> T {
+    match *bytes {
+        [a, b, c, d] => T::of(f64::from(f32::from_le_bytes([a, b, c, d]))),
+        [a, b, c, d, e, f, g, h] => T::of(f64::from_le_bytes([a, b, c, d, e, f, g, h])),
+        _ => unreachable!("chunks are 4 or 8 bytes"),
+    }
+}
+
+/// For each element of a tensor of `shape` in row-major order (the file's), its position in
+/// column-major order (nalgebra's).
+fn column_major_positions(shape: &[usize]) -> impl Iterator<Item = usize> + '_ {
+    let len: usize = shape.iter().product();
+    let mut index = vec![0; shape.len()];
+    (0..len).map(move |flat| {
+        if flat > 0 {
+            // Advance the row-major odometer: the last index varies fastest.
+            for axis in (0..shape.len()).rev() {
+                index[axis] += 1;
+                if index[axis] < shape[axis] {
+                    break;
+                }
+                index[axis] = 0;
+            }
+        }
+        let (mut position, mut stride) = (0, 1);
+        for (axis, &i) in index.iter().enumerate() {
+            position += i * stride;
+            stride *= shape[axis];
+        }
+        position
+    })
+}
+
+/// The row-major multi-index of element `flat` of a tensor of `shape`.
+fn unflatten(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for axis in (0..shape.len()).rev() {
+        index[axis] = flat % shape[axis].max(1);
+        flat /= shape[axis].max(1);
+    }
+    index
+}
+
+/// The specs of `model`'s tensors and their contents, in visit order.
+fn tensors<T: Scalar>(model: &impl Parameters<T>) -> Vec<(TensorSpec, Vec<T>)> {
+    let specs = model.tensor_specs();
+    let mut contents = Vec::with_capacity(specs.len());
+    model.visit(&mut |tensor| contents.push(tensor.to_vec()));
+    assert_eq!(
+        specs.len(),
+        contents.len(),
+        "tensor_specs and visit disagree on the number of tensors"
+    );
+    for (spec, tensor) in specs.iter().zip(&contents) {
+        assert_eq!(
+            spec.len(),
+            tensor.len(),
+            "tensor_specs gives `{}` shape {:?}, but visit gives it {} numbers",
+            spec.name,
+            spec.shape,
+            tensor.len()
+        );
+    }
+    specs.into_iter().zip(contents).collect()
+}
+
+/// The whole file for `model`, in memory.
+pub fn to_bytes<T: Scalar>(model: &impl Parameters<T>) -> Vec<u8> {
+    let dtype = dtype::<T>();
+    let mut data = Vec::new();
+    let mut header = format!(
+        "{{\"__metadata__\":{{\"format\":\"pt\",\"architecture\":{}}}",
+        json_string(&model.architecture())
+    );
+    for (spec, tensor) in tensors(model) {
+        let begin = data.len();
+        for position in column_major_positions(&spec.shape) {
+            write_le(tensor[position], &mut data);
+        }
+        let shape: Vec<String> = spec.shape.iter().map(usize::to_string).collect();
+        header.push_str(&format!(
+            ",{}:{{\"dtype\":\"{dtype}\",\"shape\":[{}],\"data_offsets\":[{begin},{}]}}",
+            json_string(&spec.name),
+            shape.join(","),
+            data.len()
+        ));
+    }
+    header.push('}');
+    // Pad with spaces so the data starts 8-byte aligned, as the Python writer does.
+    while (header.len() + 8) % 8 != 0 {
+        header.push(' ');
+    }
+    let mut bytes = Vec::with_capacity(8 + header.len() + data.len());
+    bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(&data);
+    bytes
+}
+
+/// Saves `model` to `path` in the safetensors format, atomically: the bytes go to a temporary
+/// file in the same directory, which is flushed to disk and then renamed over `path`. A reader
+/// sees the old file or the new one, never a half-written one; on error no temporary file is
+/// left behind.
+pub fn save<T: Scalar>(
+    path: impl AsRef<Path>,
+    model: &impl Parameters<T>,
+) -> Result<(), ModelFileError> {
+    let path = path.as_ref();
+    let bytes = to_bytes(model);
+    let io = |action, source| ModelFileError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    };
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| {
+        io(
+            "write",
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path has no file name",
+            ),
+        )
+    })?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(file_name);
+    // Unique per process and per call, so concurrent saves never share a temporary file.
+    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    temporary_name.push(format!(".{}-{call}.tmp", std::process::id()));
+    let temporary = directory.join(temporary_name);
+
+    let written = (|| {
+        let mut file = File::create_new(&temporary)?;
+        file.write_all(&bytes)?;
+        file.flush()?;
+        file.sync_all()
+    })();
+    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(source) = renamed {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(io("write", source));
+    }
+    // Make the rename itself durable where the platform allows syncing a directory.
+    if let Ok(directory) = File::open(directory) {
+        let _ = directory.sync_all();
+    }
+    Ok(())
+}
+
+/// Loads the parameters saved in `path` into `model`, which must have exactly the file's tensors
+/// (same names, shapes and dtype). On error `model` is left unchanged.
+pub fn load_into<T: Scalar>(
+    path: impl AsRef<Path>,
+    model: &mut impl Parameters<T>,
+) -> Result<(), ModelFileError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| ModelFileError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_bytes(&bytes, model).map_err(|error| error.at(path))
+}
+
+/// Loads a model shaped like `template` (whose numbers are ignored) from `path`.
+pub fn load<T: Scalar, N: Parameters<T>>(
+    path: impl AsRef<Path>,
+    template: &N,
+) -> Result<N, ModelFileError> {
+    let mut model = template.zeros_like();
+    load_into(path, &mut model)?;
+    Ok(model)
+}
+
+/// Loads the parameters in the safetensors file `bytes` into `model`, as [`load_into`] does
+/// (errors name the path `<memory>`).
+pub fn from_bytes<T: Scalar>(
+    bytes: &[u8],
+    model: &mut impl Parameters<T>,
+) -> Result<(), ModelFileError> {
+    let file = parse(bytes)?;
+    let dtype = dtype::<T>();
+    let path = PathBuf::from(MEMORY);
+    let specs = model.tensor_specs();
+    let mut loaded = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        let Some(entry) = file.tensors.get(&spec.name) else {
+            return Err(ModelFileError::MissingTensor {
+                path,
+                name: spec.name.clone(),
+                dtype,
+                shape: spec.shape.clone(),
+            });
+        };
+        if entry.dtype != dtype {
+            return Err(ModelFileError::WrongDtype {
+                path,
+                name: spec.name.clone(),
+                expected: dtype,
+                actual: entry.dtype.clone(),
+            });
+        }
+        if entry.shape != spec.shape {
+            return Err(ModelFileError::WrongShape {
+                path,
+                name: spec.name.clone(),
+                expected: spec.shape.clone(),
+                actual: entry.shape.clone(),
+            });
+        }
+        let needed = (spec.len() as u64).saturating_mul(size_of::<T>() as u64);
+        if entry.end - entry.begin != needed {
+            return Err(ModelFileError::BadOffsets {
+                path,
+                name: spec.name.clone(),
+                begin: entry.begin,
+                end: entry.end,
+                reason: format!(
+                    "they span {} bytes, but {dtype} of shape {:?} needs {needed}",
+                    entry.end - entry.begin,
+                    spec.shape
+                ),
+            });
+        }
+        // In range: `parse` checked `end <= data.len()`.
+        let raw = &file.data[entry.begin as usize..entry.end as usize];
+        let mut tensor = vec![T::zero(); spec.len()];
+        for (flat, (chunk, position)) in raw
+            .chunks_exact(size_of::<T>())
+            .zip(column_major_positions(&spec.shape))
+            .enumerate()
+        {
+            let value: T = read_le(chunk);
+            if !value.is_finite() {
+                return Err(ModelFileError::NonFinite {
+                    path,
+                    name: spec.name.clone(),
+                    value: format!("{value}"),
+                    index: unflatten(flat, &spec.shape),
+                });
+            }
+            tensor[position] = value;
+        }
+        loaded.push(tensor);
+    }
+    if let Some((name, entry)) = file
+        .tensors
+        .iter()
+        .find(|(name, _)| !specs.iter().any(|spec| &spec.name == *name))
+    {
+        return Err(ModelFileError::ExtraTensor {
+            path,
+            name: name.clone(),
+            dtype: entry.dtype.clone(),
+            shape: entry.shape.clone(),
+        });
+    }
+    let mut tensors = loaded.into_iter();
+    model.visit_mut(&mut |target| {
+        let source = tensors.next().expect("visit and tensor_specs agree");
+        assert_eq!(target.len(), source.len(), "visit and tensor_specs agree");
+        target.copy_from_slice(&source);
+    });
+    Ok(())
+}
+
+/// The path errors from [`from_bytes`] name.
+const MEMORY: &str = "<memory>";
+
+impl ModelFileError {
+    /// The same error, naming `path` as the file.
+    fn at(mut self, path: &Path) -> Self {
+        match &mut self {
+            Self::Io { path: p, .. }
+            | Self::Truncated { path: p, .. }
+            | Self::CorruptHeader { path: p, .. }
+            | Self::MissingTensor { path: p, .. }
+            | Self::ExtraTensor { path: p, .. }
+            | Self::WrongShape { path: p, .. }
+            | Self::WrongDtype { path: p, .. }
+            | Self::BadOffsets { path: p, .. }
+            | Self::NonFinite { path: p, .. } => *p = path.to_path_buf(),
+        }
+        self
+    }
+}
+
+/// One tensor's header entry; `begin..end` is checked to lie within the data.
+struct Entry {
+    dtype: String,
+    shape: Vec<usize>,
+    begin: u64,
+    end: u64,
+}
+
+/// A parsed file: its tensors by name and the data section.
+struct ParsedFile<'a> {
+    tensors: BTreeMap<String, Entry>,
+    data: &'a [u8],
+}
+
+fn parse(bytes: &[u8]) -> Result<ParsedFile<'_>, ModelFileError> {
+    let path = || PathBuf::from(MEMORY);
+    let corrupt = |reason: String| ModelFileError::CorruptHeader {
+        path: path(),
+        reason,
+    };
+    let Some((length, rest)) = bytes.split_first_chunk::<8>() else {
+        return Err(ModelFileError::Truncated {
+            path: path(),
+            what: "the header length",
+            needed: 8,
+            actual: bytes.len() as u64,
+        });
+    };
+    let length = u64::from_le_bytes(*length);
+    if length > MAX_HEADER_BYTES {
+        return Err(corrupt(format!(
+            "its length field says {length} bytes, more than the limit of {MAX_HEADER_BYTES}"
+        )));
+    }
+    if length > rest.len() as u64 {
+        return Err(ModelFileError::Truncated {
+            path: path(),
+            what: "the header",
+            needed: 8 + length,
+            actual: bytes.len() as u64,
+        });
+    }
+    let (header, data) = rest.split_at(length as usize);
+    let header =
+        std::str::from_utf8(header).map_err(|error| corrupt(format!("not UTF-8 ({error})")))?;
+    let json = Parser::new(header)
+        .document()
+        .map_err(|(at, what)| corrupt(format!("invalid JSON at byte {at}: {what}")))?;
+    let Json::Object(members) = json else {
+        return Err(corrupt("the header is not a JSON object".into()));
+    };
+
+    let mut tensors = BTreeMap::new();
+    for (name, value) in members {
+        if name == "__metadata__" {
+            match value {
+                Json::Object(entries)
+                    if entries.iter().all(|(_, v)| matches!(v, Json::String(_))) =>
+                {
+                    continue;
+                }
+                _ => return Err(corrupt("`__metadata__` is not an object of strings".into())),
+            }
+        }
+        let entry = entry(value).map_err(|what| corrupt(format!("tensor `{name}`: {what}")))?;
+        let bad_offsets = |reason: String| ModelFileError::BadOffsets {
+            path: path(),
+            name: name.clone(),
+            begin: entry.begin,
+            end: entry.end,
+            reason,
+        };
+        if entry.begin > entry.end {
+            return Err(bad_offsets("the begin is after the end".into()));
+        }
+        if entry.end > data.len() as u64 {
+            return Err(bad_offsets(format!(
+                "past the end of the data section ({} bytes): the file is truncated or the offsets are wrong",
+                data.len()
+            )));
+        }
+        tensors.insert(name, entry);
+    }
+
+    // No two tensors may share bytes.
+    let mut ranges: Vec<(&String, &Entry)> = tensors.iter().collect();
+    ranges.sort_by_key(|(_, entry)| (entry.begin, entry.end));
+    for pair in ranges.windows(2) {
+        let ((_, first), (name, second)) = (pair[0], pair[1]);
+        if second.begin < first.end {
+            let other = pair[0].0;
+            return Err(ModelFileError::BadOffsets {
+                path: path(),
+                name: name.to_string(),
+                begin: second.begin,
+                end: second.end,
+                reason: format!(
+                    "they overlap tensor `{other}` at [{}, {}]",
+                    first.begin, first.end
+                ),
+            });
+        }
+    }
+    Ok(ParsedFile { tensors, data })
+}
+
+/// Reads one tensor's `{"dtype": …, "shape": […], "data_offsets": [begin, end]}`.
+fn entry(value: Json) -> Result<Entry, String> {
+    let Json::Object(fields) = value else {
+        return Err("not an object".into());
+    };
+    let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let integers = |key: &str| -> Result<Vec<u64>, String> {
+        match field(key) {
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Json::Integer(n) => Ok(*n),
+                    _ => Err(format!(
+                        "`{key}` holds something other than a non-negative integer"
+                    )),
+                })
+                .collect(),
+            Some(_) => Err(format!("`{key}` is not an array")),
+            None => Err(format!("no `{key}`")),
+        }
+    };
+    let dtype = match field("dtype") {
+        Some(Json::String(dtype)) => dtype.clone(),
+        Some(_) => return Err("`dtype` is not a string".into()),
+        None => return Err("no `dtype`".into()),
+    };
+    let shape = integers("shape")?
+        .into_iter()
+        .map(|n| usize::try_from(n).map_err(|_| format!("dimension {n} is too large")))
+        .collect::<Result<Vec<_>, _>>()?;
+    shape
+        .iter()
+        .try_fold(1usize, |product, &n| product.checked_mul(n))
+        .ok_or_else(|| format!("shape {shape:?} has too many elements"))?;
+    let [begin, end] = integers("data_offsets")?[..] else {
+        return Err("`data_offsets` is not two integers".into());
+    };
+    Ok(Entry {
+        dtype,
+        shape,
+        begin,
+        end,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dense::Dense;
+    use crate::{HeapMatrix, init::Init};
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    fn layer() -> Dense<f32, 3, 2> {
+        let mut layer = Dense::zeros();
+        layer.weights = HeapMatrix::from_fn(|r, c| (10 * r + c) as f32);
+        layer.bias = HeapMatrix::from_fn(|r, _| -(r as f32) - 0.5);
+        layer
+    }
+
+    fn load_bytes<N: Parameters<f32>>(bytes: &[u8], template: &N) -> Result<N, ModelFileError> {
+        let mut model = template.zeros_like();
+        from_bytes(bytes, &mut model).map(|()| model)
+    }
+
+    #[test]
+    fn weights_are_written_row_major_out_by_in() {
+        let bytes = to_bytes(&layer());
+        let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        assert_eq!((8 + length) % 8, 0, "data is 8-byte aligned");
+        let header = std::str::from_utf8(&bytes[8..8 + length]).unwrap();
+        assert!(header.contains(r#""weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}"#));
+        assert!(header.contains(r#""bias":{"dtype":"F32","shape":[2],"data_offsets":[24,32]}"#));
+        let data: Vec<f32> = bytes[8 + length..]
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        // Row 0 is W[0, 0..3], then row 1; then the bias.
+        assert_eq!(data, [0.0, 1.0, 2.0, 10.0, 11.0, 12.0, -0.5, -1.5]);
+    }
+
+    #[test]
+    fn a_layer_round_trips() {
+        let original = layer();
+        assert_eq!(
+            load_bytes(&to_bytes(&original), &original).unwrap(),
+            original
+        );
+        let mut rng = StdRng::seed_from_u64(1);
+        let wide = Dense::<f64, 5, 7>::new(Init::He, &mut rng);
+        let mut loaded = Dense::zeros();
+        from_bytes(&to_bytes(&wide), &mut loaded).unwrap();
+        assert_eq!(loaded, wide);
+    }
+
+    #[test]
+    fn three_dimensional_positions_reverse_the_axes() {
+        // Shape [2, 3, 4]: row-major element (i, j, k) is column-major position i + 2j + 6k.
+        let positions: Vec<usize> = column_major_positions(&[2, 3, 4]).collect();
+        let mut expected = Vec::new();
+        for i in 0..2 {
+            for j in 0..3 {
+                for k in 0..4 {
+                    expected.push(i + 2 * j + 6 * k);
+                }
+            }
+        }
+        assert_eq!(positions, expected);
+        assert_eq!(unflatten(23, &[2, 3, 4]), [1, 2, 3]);
+    }
+
+    #[test]
+    fn json_strings_escape_and_parse_back() {
+        let text = "a \"quoted\" \\ name\n\u{1}é😀";
+        let parsed = Parser::new(&json_string(text)).document().unwrap();
+        assert!(matches!(parsed, Json::String(s) if s == text));
+        let parsed = Parser::new(r#""\ud83d\ude00\u00e9""#).document().unwrap();
+        assert!(matches!(parsed, Json::String(s) if s == "😀é"));
+    }
+
+    #[test]
+    fn well_formed_json_parses() {
+        for text in [
+            "0",
+            "-0.5e+3",
+            "1E9",
+            "[]",
+            "{}",
+            " { \"a\" : [1, 2.5, null, true, false] } ",
+        ] {
+            assert!(Parser::new(text).document().is_ok(), "{text:?} rejected");
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_an_error() {
+        for text in [
+            "",
+            "{",
+            "{\"a\"",
+            "{\"a\":}",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "{\"a\":1}x",
+            "[[[[[[[[[[[[1]]]]]]]]]]]]",
+            "{\"a\":1,\"a\":2}",
+            "99999999999999999999999",
+            "+1",
+            "1e",
+            "-01",
+            ".5",
+        ] {
+            assert!(Parser::new(text).document().is_err(), "{text:?} parsed");
+        }
+    }
+
+    /// Random bytes and random corruptions of a valid file give errors, never panics.
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let valid = to_bytes(&layer());
+        let mut rng = StdRng::seed_from_u64(7);
+        for round in 0..20_000 {
+            let mut bytes = valid.clone();
+            match round % 4 {
+                0 => {
+                    let i = rng.random_range(0..bytes.len());
+                    bytes[i] = rng.random();
+                }
+                1 => bytes.truncate(rng.random_range(0..bytes.len())),
+                2 => {
+                    for _ in 0..rng.random_range(1..8) {
+                        let i = rng.random_range(8..bytes.len());
+                        let alphabet = b"{}[]\":,0123456789-.e \\u";
+                        bytes[i] = alphabet[rng.random_range(0..alphabet.len())];
+                    }
+                }
+                _ => {
+                    let len = rng.random_range(0..64);
+                    bytes = (0..len).map(|_| rng.random()).collect();
+                    if len >= 8 && rng.random() {
+                        bytes[..8].copy_from_slice(&((len - 8) as u64).to_le_bytes());
+                    }
+                }
+            }
+            let _ = load_bytes(&bytes, &layer());
+        }
+    }
+}
