@@ -3,14 +3,15 @@
 
 use crate::hand_wired::Mlp;
 use nabla::Result;
+use nabla::checkpoint;
 use nabla::data::mnist::{self, CLASSES, PIXELS};
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Network;
 use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
-use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
+use nabla::train::{EpochReport, TrainConfig, Trainer, fit_from};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 // ANCHOR: network
 nabla::network! {
@@ -97,34 +98,93 @@ pub struct Trained {
 /// Trains on all 60,000 training images and evaluates on the 10,000 test images after every
 /// epoch, calling `on_epoch` with each report.
 pub fn run(config: &RunConfig, on_epoch: impl FnMut(&EpochReport)) -> Result<Trained> {
+    run_with_checkpoints(config, None, on_epoch)
+}
+
+/// Where a run keeps its per-epoch checkpoints (see [`nabla::checkpoint`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoints {
+    /// The directory: a checkpoint is saved into it after every epoch.
+    pub dir: PathBuf,
+    /// Continue from the latest checkpoint in `dir` instead of starting afresh.
+    pub resume: bool,
+}
+
+/// [`run`], saving a checkpoint after every epoch if `checkpoints` is given, and first resuming
+/// from the latest one if asked to. A resumed run trains (and reports) only the remaining epochs,
+/// numbered as in the full run, and ends exactly as an uninterrupted run with the same settings.
+pub fn run_with_checkpoints(
+    config: &RunConfig,
+    checkpoints: Option<&Checkpoints>,
+    mut on_epoch: impl FnMut(&EpochReport),
+) -> Result<Trained> {
     let digits = mnist::load(&config.data_dir)?;
     let (train, test) = (
         digits.train.to_dataset::<f32>(),
         digits.test.to_dataset::<f32>(),
     );
+    // The generator's only draws: the initial weights, then one shuffle per epoch, which is
+    // what lets a resumed run recreate it without saving it.
     let mut rng = StdRng::seed_from_u64(config.seed);
     let mut network = MnistNet::<f32>::new(&mut rng);
     let mut optimizer = config.optimizer.build(config.learning_rate);
+    let settings = checkpoint_settings(config);
+    let mut epochs_done = 0;
+    if let Some(Checkpoints { dir, resume: true }) = checkpoints {
+        epochs_done = checkpoint::load_latest(dir, &mut network, &mut optimizer, &settings)?;
+        if epochs_done >= config.epochs {
+            return Err(nabla::Error::Checkpoint(format!(
+                "cannot resume: the latest checkpoint in {} is of epoch {epochs_done}, and this \
+                 run has {} epochs; ask for more with --epochs",
+                dir.display(),
+                config.epochs
+            )));
+        }
+        checkpoint::replay_shuffles(&mut rng, train.len(), epochs_done);
+    }
     let train_config = TrainConfig {
         epochs: config.epochs,
         batch_size: config.batch_size,
         progress: true,
     };
-    let reports = fit(
+    let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
+    let reports = fit_from(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut optimizer,
         &train,
         Some(&test),
         &train_config,
+        epochs_done,
         &mut rng,
-        on_epoch,
+        |report, network, optimizer| {
+            if let Some(dir) = save_to {
+                checkpoint::save(dir, report.epoch, network, optimizer, &settings)?;
+            }
+            on_epoch(report);
+            Ok(())
+        },
     )?;
     Ok(Trained {
         network,
         reports,
         digits,
     })
+}
+
+/// The settings a checkpoint must share with the run that resumes from it (not the number of
+/// epochs, which a resumed run may raise).
+pub fn checkpoint_settings(config: &RunConfig) -> Vec<(String, String)> {
+    [
+        ("architecture", MnistNet::<f32>::ARCHITECTURE.to_string()),
+        ("optimizer", format!("{:?}", config.optimizer)),
+        ("learning_rate", config.learning_rate.to_string()),
+        ("batch_size", config.batch_size.to_string()),
+        ("seed", config.seed.to_string()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value))
+    .collect()
 }
 
 /// The one-line summary of the run's settings that precedes the epoch lines.

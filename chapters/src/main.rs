@@ -1,7 +1,7 @@
 //! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
 #![forbid(unsafe_code)]
 
-use chapters::headline::{self, OptimizerChoice, RunConfig};
+use chapters::headline::{self, Checkpoints, OptimizerChoice, RunConfig};
 use chapters::predict;
 use chapters::session::{captured_output_path, default_figures_dir};
 use chapters::{CHAPTERS, Session, find_chapter};
@@ -69,7 +69,7 @@ struct RunArgs {
     #[arg(long, default_value_t = 64, global = true, value_parser = clap::value_parser!(u32).range(1..=60000))]
     batch_size: u32,
     /// Learning rate (a positive number).
-    #[arg(long, default_value_t = 1e-3, global = true, value_parser = positive_number)]
+    #[arg(long, default_value_t = 1e-3, global = true, value_parser = positive_number, allow_negative_numbers = true)]
     lr: f64,
     /// Optimizer.
     #[arg(long, value_enum, default_value_t = OptimizerArg::Adam, global = true)]
@@ -87,6 +87,13 @@ struct RunArgs {
     /// After training, save the network to this file (safetensors; loads into PyTorch too).
     #[arg(long, global = true, value_name = "FILE")]
     save: Option<PathBuf>,
+    /// Save a checkpoint (network and optimizer state) into this directory after every epoch.
+    #[arg(long, global = true, value_name = "DIR")]
+    checkpoint: Option<PathBuf>,
+    /// Continue from the latest checkpoint in the --checkpoint directory, exactly as if the run
+    /// had not stopped (needs the same settings; --epochs may be larger).
+    #[arg(long, global = true, requires = "checkpoint")]
+    resume: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -141,7 +148,16 @@ fn main() -> ExitCode {
                 .figures
                 .clone()
                 .unwrap_or_else(headline::run_figures_dir);
-            train(&cli.run.config(), &figures, cli.run.save.as_deref())
+            let checkpoints = cli.run.checkpoint.clone().map(|dir| Checkpoints {
+                dir,
+                resume: cli.run.resume,
+            });
+            train(
+                &cli.run.config(),
+                checkpoints.as_ref(),
+                &figures,
+                cli.run.save.as_deref(),
+            )
         }
         Command::Bench => bench(&cli.run.config()),
         Command::List => {
@@ -218,11 +234,12 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
 
 fn train(
     config: &RunConfig,
+    checkpoints: Option<&Checkpoints>,
     figures: &std::path::Path,
     save: Option<&std::path::Path>,
 ) -> CommandResult {
     println!("{}", headline::describe(config));
-    let trained = headline::run(config, |report| {
+    let trained = headline::run_with_checkpoints(config, checkpoints, |report| {
         println!("{}", headline::format_epoch(report))
     })?;
     println!("{}", headline::format_final(&trained.reports));

@@ -31,6 +31,9 @@ pub enum Error {
         /// A learning rate ten times smaller.
         suggestion: f64,
     },
+    /// A checkpoint cannot be resumed from (missing, or saved with other settings).
+    #[error("{0}")]
+    Checkpoint(String),
     /// A training setting is unusable.
     #[error("invalid setting: {0}")]
     InvalidSetting(String),

@@ -15,6 +15,7 @@ extern crate self as nabla;
 
 pub mod activation;
 pub mod batch;
+pub mod checkpoint;
 pub mod data;
 pub mod dense;
 pub mod error;

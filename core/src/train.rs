@@ -153,10 +153,49 @@ pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>
     rng: &mut impl Rng,
     mut on_epoch: impl FnMut(&EpochReport),
 ) -> Result<Vec<EpochReport>> {
+    fit_from(
+        network,
+        loss,
+        optimizer,
+        train,
+        test,
+        config,
+        0,
+        rng,
+        |report, _, _| {
+            on_epoch(report);
+            Ok(())
+        },
+    )
+}
+
+/// [`fit`] for a run that has already done `epochs_done` of its `config.epochs` epochs (0 for
+/// a fresh run): trains the remaining ones, numbering their reports from `epochs_done + 1`.
+/// `network`, `optimizer` and `rng` must be as those epochs left them (see
+/// [`crate::checkpoint`]). After each epoch `on_epoch` gets the report, the network and the
+/// optimizer, and may save a checkpoint; an error from it stops training.
+#[allow(clippy::too_many_arguments)]
+pub fn fit_from<T, N, O, const IN: usize, const OUT: usize>(
+    network: &mut N,
+    loss: &impl Loss<T, OUT>,
+    optimizer: &mut O,
+    train: &Dataset<T, IN, OUT>,
+    test: Option<&Dataset<T, IN, OUT>>,
+    config: &TrainConfig,
+    epochs_done: usize,
+    rng: &mut impl Rng,
+    mut on_epoch: impl FnMut(&EpochReport, &N, &O) -> Result<()>,
+) -> Result<Vec<EpochReport>>
+where
+    T: Scalar,
+    N: Network<T, IN, OUT>,
+    O: Optimizer<T>,
+{
     let mut trainer = Trainer::new(network);
-    let mut reports = Vec::with_capacity(config.epochs);
+    trainer.epochs_done = epochs_done;
+    let mut reports = Vec::with_capacity(config.epochs.saturating_sub(epochs_done));
     let batches = train.len().div_ceil(config.batch_size.max(1)) as u64;
-    for epoch in 1..=config.epochs {
+    for epoch in epochs_done + 1..=config.epochs {
         let progress = progress_bar(config.progress, batches, epoch, config.epochs);
         let result = trainer.epoch(
             network,
@@ -170,7 +209,7 @@ pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>
         progress.finish_and_clear();
         let mut report = result?;
         report.test_accuracy = test.map(|test| accuracy(network, test));
-        on_epoch(&report);
+        on_epoch(&report, network, optimizer)?;
         reports.push(report);
     }
     Ok(reports)

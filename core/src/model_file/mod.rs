@@ -249,15 +249,20 @@ pub fn to_bytes<T: Scalar>(model: &impl Parameters<T>) -> Vec<u8> {
             data.len()
         ));
     }
+    framed(header, &data)
+}
+
+/// A whole file: the header's length, the header (closed, and padded with spaces so the data
+/// starts 8-byte aligned, as the Python writer does), then the data.
+fn framed(mut header: String, data: &[u8]) -> Vec<u8> {
     header.push('}');
-    // Pad with spaces so the data starts 8-byte aligned, as the Python writer does.
     while (header.len() + 8) % 8 != 0 {
         header.push(' ');
     }
     let mut bytes = Vec::with_capacity(8 + header.len() + data.len());
     bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
     bytes.extend_from_slice(header.as_bytes());
-    bytes.extend_from_slice(&data);
+    bytes.extend_from_slice(data);
     bytes
 }
 
@@ -269,8 +274,11 @@ pub fn save<T: Scalar>(
     path: impl AsRef<Path>,
     model: &impl Parameters<T>,
 ) -> Result<(), ModelFileError> {
-    let path = path.as_ref();
-    let bytes = to_bytes(model);
+    write_atomically(path.as_ref(), &to_bytes(model))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory, as [`save`] does.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ModelFileError> {
     let io = |action, source| ModelFileError::Io {
         action,
         path: path.to_path_buf(),
@@ -299,7 +307,7 @@ pub fn save<T: Scalar>(
 
     let written = (|| {
         let mut file = File::create_new(&temporary)?;
-        file.write_all(&bytes)?;
+        file.write_all(bytes)?;
         file.flush()?;
         file.sync_all()
     })();
@@ -432,6 +440,105 @@ pub fn from_bytes<T: Scalar>(
     Ok(())
 }
 
+/// Saves named one-dimensional tensors and string metadata (in `__metadata__`) to `path`,
+/// atomically like [`save`]: for state that is not a model's parameters, such as an optimizer's
+/// running moments in a checkpoint.
+pub fn save_tensors<T: Scalar>(
+    path: impl AsRef<Path>,
+    metadata: &[(String, String)],
+    tensors: &[(String, Vec<T>)],
+) -> Result<(), ModelFileError> {
+    let dtype = dtype::<T>();
+    let entries: Vec<String> = metadata
+        .iter()
+        .map(|(key, value)| format!("{}:{}", json_string(key), json_string(value)))
+        .collect();
+    let mut header = format!("{{\"__metadata__\":{{{}}}", entries.join(","));
+    let mut data = Vec::new();
+    for (name, tensor) in tensors {
+        let begin = data.len();
+        for &value in tensor {
+            write_le(value, &mut data);
+        }
+        header.push_str(&format!(
+            ",{}:{{\"dtype\":\"{dtype}\",\"shape\":[{}],\"data_offsets\":[{begin},{}]}}",
+            json_string(name),
+            tensor.len(),
+            data.len()
+        ));
+    }
+    write_atomically(path.as_ref(), &framed(header, &data))
+}
+
+/// The metadata and one-dimensional tensors of a file written by [`save_tensors`], the tensors
+/// sorted by name. Every tensor must have `T`'s dtype, one dimension and finite values.
+#[allow(clippy::type_complexity)]
+pub fn load_tensors<T: Scalar>(
+    path: impl AsRef<Path>,
+) -> Result<(BTreeMap<String, String>, Vec<(String, Vec<T>)>), ModelFileError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| ModelFileError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = parse(&bytes).map_err(|error| error.at(path))?;
+    let dtype = dtype::<T>();
+    let mut tensors = Vec::with_capacity(file.tensors.len());
+    for (name, entry) in &file.tensors {
+        let path = path.to_path_buf();
+        if entry.dtype != dtype {
+            return Err(ModelFileError::WrongDtype {
+                path,
+                name: name.clone(),
+                expected: dtype,
+                actual: entry.dtype.clone(),
+            });
+        }
+        let len = match entry.shape[..] {
+            [len] => len,
+            _ => {
+                return Err(ModelFileError::CorruptHeader {
+                    path,
+                    reason: format!(
+                        "tensor `{name}` has shape {:?}, expected one dimension",
+                        entry.shape
+                    ),
+                });
+            }
+        };
+        let needed = (len as u64).saturating_mul(size_of::<T>() as u64);
+        if entry.end - entry.begin != needed {
+            return Err(ModelFileError::BadOffsets {
+                path,
+                name: name.clone(),
+                begin: entry.begin,
+                end: entry.end,
+                reason: format!(
+                    "they span {} bytes, but {len} numbers need {needed}",
+                    entry.end - entry.begin
+                ),
+            });
+        }
+        let raw = &file.data[entry.begin as usize..entry.end as usize];
+        let mut tensor = Vec::with_capacity(len);
+        for (index, chunk) in raw.chunks_exact(size_of::<T>()).enumerate() {
+            let value: T = read_le(chunk);
+            if !value.is_finite() {
+                return Err(ModelFileError::NonFinite {
+                    path,
+                    name: name.clone(),
+                    value: format!("{value}"),
+                    index: vec![index],
+                });
+            }
+            tensor.push(value);
+        }
+        tensors.push((name.clone(), tensor));
+    }
+    Ok((file.metadata, tensors))
+}
+
 /// The path errors from [`from_bytes`] name.
 const MEMORY: &str = "<memory>";
 
@@ -461,8 +568,9 @@ struct Entry {
     end: u64,
 }
 
-/// A parsed file: its tensors by name and the data section.
+/// A parsed file: its metadata, its tensors by name and the data section.
 struct ParsedFile<'a> {
+    metadata: BTreeMap<String, String>,
     tensors: BTreeMap<String, Entry>,
     data: &'a [u8],
 }
@@ -506,16 +614,19 @@ fn parse(bytes: &[u8]) -> Result<ParsedFile<'_>, ModelFileError> {
     };
 
     let mut tensors = BTreeMap::new();
+    let mut metadata = BTreeMap::new();
     for (name, value) in members {
         if name == "__metadata__" {
-            match value {
-                Json::Object(entries)
-                    if entries.iter().all(|(_, v)| matches!(v, Json::String(_))) =>
-                {
-                    continue;
-                }
-                _ => return Err(corrupt("`__metadata__` is not an object of strings".into())),
+            let Json::Object(entries) = value else {
+                return Err(corrupt("`__metadata__` is not an object of strings".into()));
+            };
+            for (key, value) in entries {
+                let Json::String(value) = value else {
+                    return Err(corrupt("`__metadata__` is not an object of strings".into()));
+                };
+                metadata.insert(key, value);
             }
+            continue;
         }
         let entry = entry(value).map_err(|what| corrupt(format!("tensor `{name}`: {what}")))?;
         let bad_offsets = |reason: String| ModelFileError::BadOffsets {
@@ -556,7 +667,11 @@ fn parse(bytes: &[u8]) -> Result<ParsedFile<'_>, ModelFileError> {
             });
         }
     }
-    Ok(ParsedFile { tensors, data })
+    Ok(ParsedFile {
+        metadata,
+        tensors,
+        data,
+    })
 }
 
 /// Reads one tensor's `{"dtype": …, "shape": […], "data_offsets": [begin, end]}`.
@@ -605,150 +720,4 @@ fn entry(value: Json) -> Result<Entry, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dense::Dense;
-    use crate::{HeapMatrix, init::Init};
-    use rand::rngs::StdRng;
-    use rand::{Rng, SeedableRng};
-
-    fn layer() -> Dense<f32, 3, 2> {
-        let mut layer = Dense::zeros();
-        layer.weights = HeapMatrix::from_fn(|r, c| (10 * r + c) as f32);
-        layer.bias = HeapMatrix::from_fn(|r, _| -(r as f32) - 0.5);
-        layer
-    }
-
-    fn load_bytes<N: Parameters<f32>>(bytes: &[u8], template: &N) -> Result<N, ModelFileError> {
-        let mut model = template.zeros_like();
-        from_bytes(bytes, &mut model).map(|()| model)
-    }
-
-    #[test]
-    fn weights_are_written_row_major_out_by_in() {
-        let bytes = to_bytes(&layer());
-        let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-        assert_eq!((8 + length) % 8, 0, "data is 8-byte aligned");
-        let header = std::str::from_utf8(&bytes[8..8 + length]).unwrap();
-        assert!(header.contains(r#""weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}"#));
-        assert!(header.contains(r#""bias":{"dtype":"F32","shape":[2],"data_offsets":[24,32]}"#));
-        let data: Vec<f32> = bytes[8 + length..]
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
-            .collect();
-        // Row 0 is W[0, 0..3], then row 1; then the bias.
-        assert_eq!(data, [0.0, 1.0, 2.0, 10.0, 11.0, 12.0, -0.5, -1.5]);
-    }
-
-    #[test]
-    fn a_layer_round_trips() {
-        let original = layer();
-        assert_eq!(
-            load_bytes(&to_bytes(&original), &original).unwrap(),
-            original
-        );
-        let mut rng = StdRng::seed_from_u64(1);
-        let wide = Dense::<f64, 5, 7>::new(Init::He, &mut rng);
-        let mut loaded = Dense::zeros();
-        from_bytes(&to_bytes(&wide), &mut loaded).unwrap();
-        assert_eq!(loaded, wide);
-    }
-
-    #[test]
-    fn three_dimensional_positions_reverse_the_axes() {
-        // Shape [2, 3, 4]: row-major element (i, j, k) is column-major position i + 2j + 6k.
-        let positions: Vec<usize> = column_major_positions(&[2, 3, 4]).collect();
-        let mut expected = Vec::new();
-        for i in 0..2 {
-            for j in 0..3 {
-                for k in 0..4 {
-                    expected.push(i + 2 * j + 6 * k);
-                }
-            }
-        }
-        assert_eq!(positions, expected);
-        assert_eq!(unflatten(23, &[2, 3, 4]), [1, 2, 3]);
-    }
-
-    #[test]
-    fn json_strings_escape_and_parse_back() {
-        let text = "a \"quoted\" \\ name\n\u{1}é😀";
-        let parsed = Parser::new(&json_string(text)).document().unwrap();
-        assert!(matches!(parsed, Json::String(s) if s == text));
-        let parsed = Parser::new(r#""\ud83d\ude00\u00e9""#).document().unwrap();
-        assert!(matches!(parsed, Json::String(s) if s == "😀é"));
-    }
-
-    #[test]
-    fn well_formed_json_parses() {
-        for text in [
-            "0",
-            "-0.5e+3",
-            "1E9",
-            "[]",
-            "{}",
-            " { \"a\" : [1, 2.5, null, true, false] } ",
-        ] {
-            assert!(Parser::new(text).document().is_ok(), "{text:?} rejected");
-        }
-    }
-
-    #[test]
-    fn malformed_json_is_an_error() {
-        for text in [
-            "",
-            "{",
-            "{\"a\"",
-            "{\"a\":}",
-            "[1,]",
-            "{\"a\":1,}",
-            "01",
-            "1.",
-            "-",
-            "\"\\x\"",
-            "\"\\ud800\"",
-            "{\"a\":1}x",
-            "[[[[[[[[[[[[1]]]]]]]]]]]]",
-            "{\"a\":1,\"a\":2}",
-            "99999999999999999999999",
-            "+1",
-            "1e",
-            "-01",
-            ".5",
-        ] {
-            assert!(Parser::new(text).document().is_err(), "{text:?} parsed");
-        }
-    }
-
-    /// Random bytes and random corruptions of a valid file give errors, never panics.
-    #[test]
-    fn arbitrary_bytes_never_panic() {
-        let valid = to_bytes(&layer());
-        let mut rng = StdRng::seed_from_u64(7);
-        for round in 0..20_000 {
-            let mut bytes = valid.clone();
-            match round % 4 {
-                0 => {
-                    let i = rng.random_range(0..bytes.len());
-                    bytes[i] = rng.random();
-                }
-                1 => bytes.truncate(rng.random_range(0..bytes.len())),
-                2 => {
-                    for _ in 0..rng.random_range(1..8) {
-                        let i = rng.random_range(8..bytes.len());
-                        let alphabet = b"{}[]\":,0123456789-.e \\u";
-                        bytes[i] = alphabet[rng.random_range(0..alphabet.len())];
-                    }
-                }
-                _ => {
-                    let len = rng.random_range(0..64);
-                    bytes = (0..len).map(|_| rng.random()).collect();
-                    if len >= 8 && rng.random() {
-                        bytes[..8].copy_from_slice(&((len - 8) as u64).to_le_bytes());
-                    }
-                }
-            }
-            let _ = load_bytes(&bytes, &layer());
-        }
-    }
-}
+mod tests;

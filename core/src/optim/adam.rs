@@ -11,7 +11,7 @@
 //! step with one square root and one division per parameter:
 //! `θ ← θ − η_t m / (√v + ε̂)`, `η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `ε̂ = ε √(1 − β₂ᵗ)`.
 
-use super::{Optimizer, state_for};
+use super::{Optimizer, OptimizerState, state_for};
 use crate::Scalar;
 
 /// The Adam optimizer (Kingma & Ba, 2015) with bias correction.
@@ -57,6 +57,22 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
 
     fn begin_step(&mut self) {
         self.steps += 1;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState {
+            steps: self.steps as u64,
+            buffers: vec![
+                ("first_moment".into(), self.first_moments.clone()),
+                ("second_moment".into(), self.second_moments.clone()),
+            ],
+        }
+    }
+
+    fn set_state(&mut self, mut state: OptimizerState<T>) {
+        self.steps = i32::try_from(state.steps).unwrap_or(i32::MAX);
+        self.first_moments = state.take("first_moment");
+        self.second_moments = state.take("second_moment");
     }
 
     fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {

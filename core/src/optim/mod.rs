@@ -26,6 +26,17 @@ pub trait Optimizer<T: Scalar> {
     /// Updates tensor number `slot` (its position in the model's visiting order).
     fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]);
 
+    /// The running state (step count, per-tensor vectors), for checkpoints. Stateless
+    /// optimizers such as [`Sgd`] have none: the default is the empty state.
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::default()
+    }
+
+    /// Restores a state taken with [`Optimizer::state`] (the default ignores it).
+    fn set_state(&mut self, state: OptimizerState<T>) {
+        let _ = state;
+    }
+
     /// One optimization step over every tensor of `model`.
     fn step<P: Parameters<T>>(&mut self, model: &mut P, gradients: &P)
     where
@@ -49,6 +60,33 @@ impl<T: Scalar> Optimizer<T> for Box<dyn Optimizer<T>> {
     }
     fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {
         (**self).update(slot, parameters, gradients);
+    }
+    fn state(&self) -> OptimizerState<T> {
+        (**self).state()
+    }
+    fn set_state(&mut self, state: OptimizerState<T>) {
+        (**self).set_state(state);
+    }
+}
+
+/// An optimizer's running state: how many steps it has taken and its named per-tensor vectors
+/// (Adam's `first_moment` and `second_moment`, momentum's `velocity`), each a list indexed by
+/// slot. Enough to continue training exactly where it stopped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OptimizerState<T> {
+    /// Steps taken.
+    pub steps: u64,
+    /// `(name, vectors by slot)`.
+    pub buffers: Vec<(String, Vec<Vec<T>>)>,
+}
+
+impl<T> OptimizerState<T> {
+    /// Removes and returns the buffer called `name` (empty if there is none).
+    pub fn take(&mut self, name: &str) -> Vec<Vec<T>> {
+        match self.buffers.iter().position(|(n, _)| n == name) {
+            Some(i) => self.buffers.remove(i).1,
+            None => Vec::new(),
+        }
     }
 }
 

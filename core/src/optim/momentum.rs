@@ -5,7 +5,7 @@
 //! (This is PyTorch's form; the other common form, `v ← μ v − η ∇C; θ ← θ + v`, takes the same
 //! steps when η is constant.)
 
-use super::{Optimizer, state_for};
+use super::{Optimizer, OptimizerState, state_for};
 use crate::Scalar;
 
 /// SGD with momentum μ.
@@ -32,6 +32,17 @@ impl<T: Scalar> Momentum<T> {
 impl<T: Scalar> Optimizer<T> for Momentum<T> {
     fn learning_rate(&self) -> f64 {
         self.learning_rate
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState {
+            steps: 0,
+            buffers: vec![("velocity".into(), self.velocities.clone())],
+        }
+    }
+
+    fn set_state(&mut self, mut state: OptimizerState<T>) {
+        self.velocities = state.take("velocity");
     }
 
     fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {

@@ -1,0 +1,145 @@
+//! Per-epoch checkpoints, so that an interrupted run can continue exactly where it stopped.
+//!
+//! A checkpoint directory holds, for each saved epoch `k`, two safetensors files:
+//! `epoch-00k.safetensors` (the model, as [`model_file::save`] writes it) and
+//! `epoch-00k.optimizer.safetensors` (the optimizer's [`OptimizerState`]: one tensor per state
+//! vector, named `first_moment.0`, `velocity.3`, …, and in `__metadata__` the epoch, the step
+//! count and the run's settings). The optimizer file is written first, so a model file marks a
+//! complete checkpoint.
+//!
+//! The random number generator is not saved. A run that draws from its generator only to
+//! initialize the network and then once per epoch for the batch order (one
+//! [`shuffled_indices`] call, as [`crate::train::fit`] does) can recreate it: seed it again,
+//! build the network with it, and call [`replay_shuffles`].
+
+use crate::data::shuffled_indices;
+use crate::model_file;
+use crate::network::Parameters;
+use crate::optim::{Optimizer, OptimizerState};
+use crate::{Error, Result, Scalar};
+use rand::Rng;
+use std::path::{Path, PathBuf};
+
+/// The model file of epoch `epoch` in `dir`.
+pub fn model_path(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:03}.safetensors"))
+}
+
+/// The optimizer file of epoch `epoch` in `dir`.
+pub fn optimizer_path(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:03}.optimizer.safetensors"))
+}
+
+/// Saves the checkpoint of epoch `epoch` into `dir` (created if needed): `model`, the state of
+/// `optimizer`, and `settings`, which [`load_latest`] requires to match.
+pub fn save<T: Scalar>(
+    dir: &Path,
+    epoch: usize,
+    model: &impl Parameters<T>,
+    optimizer: &impl Optimizer<T>,
+    settings: &[(String, String)],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        Error::Checkpoint(format!(
+            "cannot create the checkpoint directory {}: {error}",
+            dir.display()
+        ))
+    })?;
+    let state = optimizer.state();
+    let mut metadata = settings.to_vec();
+    metadata.push(("epoch".into(), epoch.to_string()));
+    metadata.push(("steps".into(), state.steps.to_string()));
+    let mut tensors = Vec::new();
+    for (name, slots) in state.buffers {
+        for (slot, vector) in slots.into_iter().enumerate() {
+            tensors.push((format!("{name}.{slot}"), vector));
+        }
+    }
+    model_file::save_tensors(optimizer_path(dir, epoch), &metadata, &tensors)?;
+    model_file::save(model_path(dir, epoch), model)?;
+    Ok(())
+}
+
+/// The latest epoch saved in `dir`. Fails if `dir` does not exist or holds no checkpoint.
+pub fn latest(dir: &Path) -> Result<usize> {
+    let entries = std::fs::read_dir(dir).map_err(|error| {
+        Error::Checkpoint(format!(
+            "cannot resume: cannot read the checkpoint directory {}: {error}",
+            dir.display()
+        ))
+    })?;
+    entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let digits = name.strip_prefix("epoch-")?.strip_suffix(".safetensors")?;
+            digits.parse::<usize>().ok()
+        })
+        .max()
+        .ok_or_else(|| {
+            Error::Checkpoint(format!(
+                "cannot resume: {} holds no checkpoint (epoch-NNN.safetensors)",
+                dir.display()
+            ))
+        })
+}
+
+/// Loads the latest checkpoint in `dir` into `model` and `optimizer` and returns its epoch.
+/// Fails, naming the first difference, unless it was saved with the same `settings`.
+pub fn load_latest<T: Scalar>(
+    dir: &Path,
+    model: &mut impl Parameters<T>,
+    optimizer: &mut impl Optimizer<T>,
+    settings: &[(String, String)],
+) -> Result<usize> {
+    let epoch = latest(dir)?;
+    let path = optimizer_path(dir, epoch);
+    let (metadata, tensors) = model_file::load_tensors::<T>(&path)?;
+    for (key, value) in settings {
+        let saved = metadata.get(key).map_or("nothing", String::as_str);
+        if saved != value {
+            return Err(Error::Checkpoint(format!(
+                "cannot resume from {}: it was saved with {key} {saved}, but this run has {key} {value}",
+                path.display()
+            )));
+        }
+    }
+    let corrupt =
+        |what: &str| Error::Checkpoint(format!("cannot resume from {}: {what}", path.display()));
+    let steps = metadata
+        .get("steps")
+        .and_then(|steps| steps.parse().ok())
+        .ok_or_else(|| corrupt("no step count in its metadata"))?;
+    let mut state = OptimizerState {
+        steps,
+        buffers: Vec::new(),
+    };
+    for (name, vector) in tensors {
+        let (buffer, slot) = name
+            .rsplit_once('.')
+            .and_then(|(buffer, slot)| Some((buffer, slot.parse::<usize>().ok()?)))
+            .ok_or_else(|| corrupt(&format!("tensor `{name}` is not named `state.slot`")))?;
+        let index = match state.buffers.iter().position(|(n, _)| n == buffer) {
+            Some(index) => index,
+            None => {
+                state.buffers.push((buffer.to_string(), Vec::new()));
+                state.buffers.len() - 1
+            }
+        };
+        let slots = &mut state.buffers[index].1;
+        if slots.len() <= slot {
+            slots.resize_with(slot + 1, Vec::new);
+        }
+        slots[slot] = vector;
+    }
+    model_file::load_into(model_path(dir, epoch), model)?;
+    optimizer.set_state(state);
+    Ok(epoch)
+}
+
+/// Advances `rng` as `epochs` epochs of training on `len` samples did: one
+/// [`shuffled_indices`] call each.
+pub fn replay_shuffles(rng: &mut impl Rng, len: usize, epochs: usize) {
+    for _ in 0..epochs {
+        shuffled_indices(len, rng);
+    }
+}

@@ -1,0 +1,216 @@
+//! Per-epoch checkpoints: training 2 epochs, stopping, and resuming for 2 more gives exactly the
+//! network and reports of 4 epochs straight; optimizer state round-trips; resuming with other
+//! settings, or from nothing, is a clear error.
+
+use nabla::Batch;
+use nabla::batch::one_hot;
+use nabla::checkpoint;
+use nabla::data::Dataset;
+use nabla::loss::SoftmaxCrossEntropy;
+use nabla::network::Parameters;
+use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
+use nabla::train::{EpochReport, TrainConfig, fit_from};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::path::{Path, PathBuf};
+
+nabla::network! {
+    /// A small classifier for the synthetic data.
+    pub struct Small: 16 => relu 32 => softmax 4
+}
+
+const SEED: u64 = 7;
+
+/// 2,000 samples whose class is the largest of four sums of features, plus noise.
+fn data() -> Dataset<f32, 16, 4> {
+    let mut rng = StdRng::seed_from_u64(1);
+    let inputs = Batch::from_fn(2000, |_, _| rng.random_range(-1.0..1.0));
+    let labels: Vec<u8> = (0..2000)
+        .map(|c| {
+            let sums: Vec<f32> = (0..4)
+                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
+                .collect();
+            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
+        })
+        .collect();
+    Dataset::new(inputs, one_hot(&labels))
+}
+
+fn settings(learning_rate: f64) -> Vec<(String, String)> {
+    vec![
+        ("architecture".into(), Small::<f32>::ARCHITECTURE.into()),
+        ("learning_rate".into(), learning_rate.to_string()),
+        ("seed".into(), SEED.to_string()),
+    ]
+}
+
+/// A fresh directory under the target's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("checkpoint-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Trains to `epochs` epochs as the headline run does: from scratch, or from the latest
+/// checkpoint in `dir` if `resume`; saving a checkpoint after each epoch if `dir` is given.
+fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<EpochReport>) {
+    let data = data();
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let mut network = Small::<f32>::new(&mut rng);
+    let mut optimizer = Adam::new(1e-2);
+    let settings = settings(1e-2);
+    let mut done = 0;
+    if let (Some(dir), true) = (dir, resume) {
+        done = checkpoint::load_latest(dir, &mut network, &mut optimizer, &settings).unwrap();
+        checkpoint::replay_shuffles(&mut rng, data.len(), done);
+    }
+    let config = TrainConfig {
+        epochs,
+        batch_size: 32,
+        progress: false,
+    };
+    let reports = fit_from(
+        &mut network,
+        &SoftmaxCrossEntropy,
+        &mut optimizer,
+        &data,
+        Some(&data),
+        &config,
+        done,
+        &mut rng,
+        |report, network, optimizer| match dir {
+            Some(dir) => checkpoint::save(dir, report.epoch, network, optimizer, &settings),
+            None => Ok(()),
+        },
+    )
+    .unwrap();
+    (network, reports)
+}
+
+fn numbers(network: &Small<f32>) -> Vec<u32> {
+    let mut all = Vec::new();
+    network.visit(&mut |tensor| all.extend(tensor.iter().map(|x| x.to_bits())));
+    all
+}
+
+#[test]
+fn resuming_gives_exactly_the_uninterrupted_run() {
+    let (straight, straight_reports) = train(4, None, false);
+    let dir = scratch("resume");
+    let (_, first) = train(2, Some(&dir), false);
+    assert_eq!(checkpoint::latest(&dir).unwrap(), 2);
+    let (resumed, second) = train(4, Some(&dir), true);
+    assert_eq!(
+        numbers(&resumed),
+        numbers(&straight),
+        "bit-identical parameters"
+    );
+    let epochs: Vec<usize> = first.iter().chain(&second).map(|r| r.epoch).collect();
+    assert_eq!(epochs, [1, 2, 3, 4]);
+    for (split, whole) in first.iter().chain(&second).zip(&straight_reports) {
+        assert_eq!(split.mean_loss.to_bits(), whole.mean_loss.to_bits());
+        assert_eq!(split.train_accuracy, whole.train_accuracy);
+        assert_eq!(split.test_accuracy, whole.test_accuracy);
+    }
+    assert_eq!(checkpoint::latest(&dir).unwrap(), 4);
+}
+
+/// Takes a few steps so that the optimizer has state worth saving.
+fn stepped<O: Optimizer<f32>>(mut optimizer: O) -> O {
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut network = Small::<f32>::new(&mut rng);
+    for _ in 0..3 {
+        let mut gradients = network.zeros_like();
+        gradients.visit_mut(&mut |g| g.iter_mut().for_each(|g| *g = rng.random_range(-1.0..1.0)));
+        optimizer.step(&mut network, &gradients);
+    }
+    optimizer
+}
+
+fn round_trip<O: Optimizer<f32>>(optimizer: &O, fresh: &mut O, name: &str) -> OptimizerState<f32> {
+    let dir = scratch(name);
+    let network = Small::<f32>::zeros();
+    checkpoint::save(&dir, 1, &network, optimizer, &settings(0.1)).unwrap();
+    let mut loaded = Small::<f32>::new(&mut StdRng::seed_from_u64(0));
+    assert_eq!(
+        checkpoint::load_latest(&dir, &mut loaded, fresh, &settings(0.1)).unwrap(),
+        1
+    );
+    assert_eq!(numbers(&loaded), numbers(&network));
+    fresh.state()
+}
+
+#[test]
+fn adam_state_round_trips() {
+    let adam = stepped(Adam::<f32>::new(0.1));
+    let state = adam.state();
+    assert_eq!(state.steps, 3);
+    assert_eq!(state.buffers.len(), 2);
+    assert_eq!(state.buffers[0].1.len(), 4, "one vector per tensor");
+    let mut fresh = Adam::new(0.1);
+    assert_eq!(round_trip(&adam, &mut fresh, "adam"), state);
+    assert_eq!(fresh.steps(), 3);
+}
+
+#[test]
+fn momentum_state_round_trips() {
+    let momentum = stepped(Momentum::<f32>::new(0.1, 0.9));
+    let state = momentum.state();
+    assert_eq!(state.buffers[0].0, "velocity");
+    assert!(state.buffers[0].1.iter().flatten().any(|&v| v != 0.0));
+    let mut fresh = Momentum::new(0.1, 0.9);
+    assert_eq!(round_trip(&momentum, &mut fresh, "momentum"), state);
+}
+
+#[test]
+fn resuming_with_other_settings_names_the_difference() {
+    let dir = scratch("mismatch");
+    let network = Small::<f32>::zeros();
+    checkpoint::save(&dir, 3, &network, &Adam::<f32>::new(0.1), &settings(0.1)).unwrap();
+    let mut loaded = Small::<f32>::zeros();
+    let error = checkpoint::load_latest(&dir, &mut loaded, &mut Adam::new(0.2), &settings(0.2))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("saved with learning_rate 0.1, but this run has learning_rate 0.2"),
+        "{error}"
+    );
+    assert!(error.contains("epoch-003.optimizer.safetensors"), "{error}");
+}
+
+#[test]
+fn resuming_from_a_missing_or_empty_directory_is_an_error() {
+    let dir = scratch("missing");
+    let mut network = Small::<f32>::zeros();
+    let mut adam = Adam::new(0.1);
+    let error = checkpoint::load_latest(&dir, &mut network, &mut adam, &settings(0.1))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("cannot read the checkpoint directory"),
+        "{error}"
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let error = checkpoint::load_latest(&dir, &mut network, &mut adam, &settings(0.1))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("holds no checkpoint"), "{error}");
+}
+
+#[test]
+fn a_corrupt_checkpoint_gives_the_model_file_error() {
+    let dir = scratch("corrupt");
+    let network = Small::<f32>::zeros();
+    checkpoint::save(&dir, 1, &network, &Adam::<f32>::new(0.1), &settings(0.1)).unwrap();
+    let path = checkpoint::model_path(&dir, 1);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 4]).unwrap();
+    let error = checkpoint::load_latest(
+        &dir,
+        &mut Small::<f32>::zeros(),
+        &mut Adam::new(0.1),
+        &settings(0.1),
+    )
+    .unwrap_err();
+    assert!(matches!(error, nabla::Error::ModelFile(_)), "{error}");
+}
