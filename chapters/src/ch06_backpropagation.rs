@@ -8,7 +8,7 @@ use nabla::batch::one_hot;
 use nabla::data::Dataset;
 use nabla::gradcheck::{GradCheckOptions, GradCheckReport, check_gradients, relative_error};
 use nabla::loss::{Loss, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::optim::{Optimizer, Sgd};
 use nabla::plot::{self, DecisionPlot, LineChart, Series};
 use nabla::{Batch, Scalar, network};
@@ -41,32 +41,6 @@ network! {
 /// The seed of everything random in this chapter.
 pub const SEED: u64 = 6;
 
-// ANCHOR: gradient
-/// The mean loss of `network` on a batch, and its gradient with respect to every
-/// parameter: one forward pass and one backward pass.
-pub fn loss_and_gradient<T, N, const IN: usize, const OUT: usize>(
-    network: &N,
-    loss: &impl Loss<T, OUT>,
-    input: &Batch<T, IN>,
-    targets: &Batch<T, OUT>,
-) -> (f64, N)
-where
-    T: Scalar,
-    N: Network<T, IN, OUT>,
-{
-    // Forward pass (6.1)–(6.2); the trace keeps every zˡ and aˡ for the way back.
-    let mut trace = N::Trace::default();
-    let logits = network.forward_trace(input, &mut trace);
-    // BP1 (6.5): the loss hands back the output error δᴸ = ∂C/∂zᴸ.
-    let mut output_error = Batch::zeros(0);
-    let value = loss.value_and_gradient(logits, targets, &mut output_error);
-    // BP2–BP4, from the last layer to the first: each δˡ, ∂C/∂bˡ and ∂C/∂Wˡ.
-    let mut gradients = network.zeros_like();
-    network.backward(input, &mut trace, &output_error, &mut gradients);
-    (value.as_f64(), gradients)
-}
-// ANCHOR_END: gradient
-
 // ANCHOR: train
 /// Full-batch gradient descent for `steps` steps: backpropagation computes the
 /// gradient, the optimizer moves every parameter against it. Returns the loss before
@@ -82,7 +56,8 @@ pub fn train<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usiz
     let mut losses = Vec::with_capacity(steps);
     let (inputs, targets) = (&data.inputs, &data.targets);
     for _ in 0..steps {
-        let (value, gradients) = loss_and_gradient(network, loss, inputs, targets);
+        let (value, gradients) = loss_and_gradients(network, loss, inputs, targets);
+        let value = value.as_f64();
         gradient_descent.step(network, &gradients); // θ ← θ − η ∂C/∂θ
         losses.push(value);
     }
@@ -248,7 +223,7 @@ pub fn step_size_errors(
     steps: &[f64],
 ) -> Vec<(f64, f64, f64)> {
     let loss = SoftmaxCrossEntropy;
-    let (_, gradients) = loss_and_gradient(probe, &loss, input, targets);
+    let (_, gradients) = loss_and_gradients(probe, &loss, input, targets);
     let analytic = gradients.layer1.weights.as_slice()[index];
 
     // The same network, inputs and targets in single precision.
@@ -455,9 +430,9 @@ fn cost_and_check(session: &mut Session) -> ChapterResult {
     // ANCHOR: cost
     // One gradient takes well under a millisecond: time a hundred and take the mean.
     let start = Instant::now();
-    let (_, gradients) = loss_and_gradient(&probe, &loss, &input, &targets);
+    let (_, gradients) = loss_and_gradients(&probe, &loss, &input, &targets);
     for _ in 1..100 {
-        loss_and_gradient(&probe, &loss, &input, &targets);
+        loss_and_gradients(&probe, &loss, &input, &targets);
     }
     let backprop_time = start.elapsed() / 100;
 
@@ -639,7 +614,7 @@ pub fn kink_checks(trained: &Blobs) -> (usize, Vec<GradCheckReport>) {
     // the active side of the kink at 0, but closer to it than the step h = 10⁻⁵.
     let z = network.layer1.forward(&point)[unit];
     network.layer1.bias.as_mut_slice()[unit] += KINK_DISTANCE - z;
-    let (_, gradients) = loss_and_gradient(&network, &loss, &point, &target);
+    let (_, gradients) = loss_and_gradients(&network, &loss, &point, &target);
     let loss_of = |net: &Blobs<f64>| loss.value(&net.logits(&point), &target);
     let reports = KINK_STEPS
         .iter()

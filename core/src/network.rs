@@ -126,6 +126,7 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
     }
 }
 
+// ANCHOR: loss_and_gradients
 /// One forward and one backward pass over a batch: returns the mean loss and `∂C/∂θ` for every
 /// parameter, in a value shaped like `network`. Allocates its buffers; the training loop in
 /// [`crate::train`] reuses them instead.
@@ -140,11 +141,15 @@ where
     N: Network<T, IN, OUT>,
     L: crate::loss::Loss<T, OUT>,
 {
+    // Forward pass (6.1)–(6.2); the trace keeps every zˡ and aˡ for the way back.
     let mut trace = N::Trace::default();
-    let mut gradients = network.zeros_like();
-    let mut logits_gradient = Batch::zeros(0);
     let logits = network.forward_trace(input, &mut trace);
-    let value = loss.value_and_gradient(logits, targets, &mut logits_gradient);
-    network.backward(input, &mut trace, &logits_gradient, &mut gradients);
+    // BP1 (6.5): the loss hands back the output error δᴸ = ∂C/∂zᴸ.
+    let mut output_error = Batch::zeros(0);
+    let value = loss.value_and_gradient(logits, targets, &mut output_error);
+    // BP2–BP4, from the last layer to the first: each δˡ, ∂C/∂bˡ and ∂C/∂Wˡ.
+    let mut gradients = network.zeros_like();
+    network.backward(input, &mut trace, &output_error, &mut gradients);
     (value, gradients)
 }
+// ANCHOR_END: loss_and_gradients

@@ -10,15 +10,15 @@
 
 use chapters::ch06_backpropagation::{
     BLOB_CENTRES, KINK_DISTANCE, KINK_STEPS, Probe, SEED, backward_multiply_adds,
-    forward_multiply_adds, kink_checks, loss_and_gradient, probe_setup, step_size_errors,
-    train_blobs, train_linear, train_xor, widths,
+    forward_multiply_adds, kink_checks, probe_setup, step_size_errors, train_blobs, train_linear,
+    train_xor, widths,
 };
 use nabla::Batch;
 use nabla::activation::{Sigmoid, Tanh, apply, apply_derivative};
 use nabla::gradcheck::{GradCheckOptions, check_gradients, relative_error};
 use nabla::loss::{Loss, MeanSquaredError, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
 use nabla::nalgebra::DMatrix;
-use nabla::network::{Network, Parameters};
+use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla_tests::{
     FLOOR, TOLERANCE, assert_gradients_match, finite_difference_gradient, max_relative_error,
     random_one_hot, reference_affine, seeded, uniform_batch, uniform_dense,
@@ -633,7 +633,7 @@ fn eq_6_10_central_differences_need_f64() {
     // some step h brings central differences within 10⁻⁸ of backpropagation; in f32 no step
     // gets within the tolerance of 10⁻⁶.
     let (probe, input, targets) = probe_setup();
-    let (_, gradients) = loss_and_gradient(&probe, &SoftmaxCrossEntropy, &input, &targets);
+    let (_, gradients) = loss_and_gradients(&probe, &SoftmaxCrossEntropy, &input, &targets);
     let first_layer = gradients.layer1.weights.as_slice();
     let mut largest: Vec<usize> = (0..first_layer.len()).collect();
     largest.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
@@ -700,7 +700,7 @@ fn eq_6_11_cost_of_a_gradient() {
     // of the forward pass.
     let (mut probe, input, targets) = probe_setup();
     let loss = SoftmaxCrossEntropy;
-    let (_, gradients) = loss_and_gradient(&probe, &loss, &input, &targets);
+    let (_, gradients) = loss_and_gradients(&probe, &loss, &input, &targets);
     let mut forward_passes = 0;
     let report = check_gradients(
         &mut probe,
