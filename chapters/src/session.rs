@@ -59,39 +59,3 @@ pub fn default_figures_dir() -> PathBuf {
 pub fn captured_output_path(id: &str) -> PathBuf {
     book_dir().join("outputs").join(format!("{id}.txt"))
 }
-
-/// Replaces the numbers that vary from run to run (durations and throughputs) with `#`, so
-/// captured output can be compared with a fresh run.
-pub fn normalize_timings(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let words: Vec<&str> = line.split(' ').collect();
-            let mut normalized = Vec::with_capacity(words.len());
-            for (i, word) in words.iter().enumerate() {
-                let unit = words.get(i + 1).copied().unwrap_or("");
-                let is_number = !word.is_empty() && word.parse::<f64>().is_ok();
-                if is_number && (unit == "s" || unit == "ms" || unit.starts_with("samples/s")) {
-                    normalized.push("#");
-                } else {
-                    normalized.push(word);
-                }
-            }
-            normalized.join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timings_are_masked_but_results_are_not() {
-        let line = "epoch  1  loss 0.3057  train 91.40%  0.67 s  89852 samples/s";
-        assert_eq!(
-            normalize_timings(line),
-            "epoch  1  loss 0.3057  train 91.40%  # s  # samples/s"
-        );
-    }
-}

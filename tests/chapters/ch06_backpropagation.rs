@@ -10,8 +10,8 @@
 
 use chapters::ch06_backpropagation::{
     BLOB_CENTRES, KINK_DISTANCE, KINK_STEPS, Probe, SEED, backward_multiply_adds,
-    forward_multiply_adds, kink_checks, probe_setup, step_size_errors, train_blobs, train_linear,
-    train_xor, widths,
+    forward_multiply_adds, kink_checks, median_step_size_errors, probe_setup, step_size_errors,
+    train_blobs, train_linear, train_xor, widths,
 };
 use nabla::Batch;
 use nabla::activation::{Sigmoid, Tanh, apply, apply_derivative};
@@ -647,6 +647,30 @@ fn eq_6_10_central_differences_need_f64() {
         // Too small a step is worse than the best one: rounding takes over.
         assert!(errors[8].1 > 100.0 * best64, "f64 at h = 1e-9: {errors:?}");
     }
+}
+
+#[test]
+fn eq_6_10_the_median_error_is_smallest_near_the_default_step() {
+    // The chapter's table: over the 16 entries of W¹ with the largest gradients, the median f64
+    // error is smallest within a factor of ten of h = 10⁻⁵ and far below the tolerance there;
+    // the f32 median stays above the tolerance at every step, and is 1 (a difference quotient
+    // of 0) once 2h|∂C/∂w| falls below the spacing of f32 numbers near C.
+    let (probe, input, targets) = probe_setup();
+    let (_, gradients) = loss_and_gradients(&probe, &SoftmaxCrossEntropy, &input, &targets);
+    let first_layer = gradients.layer1.weights.as_slice();
+    let mut entries: Vec<usize> = (0..first_layer.len()).collect();
+    entries.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
+    entries.truncate(16);
+    let steps: Vec<f64> = (1..=9).map(|k| 10f64.powi(-k)).collect();
+    let medians = median_step_size_errors(&probe, &input, &targets, &entries, &steps);
+    let best = medians
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("nine steps");
+    assert!((1e-6..=1e-4).contains(&best.0), "{medians:?}");
+    assert!(best.1 < 1e-8, "{medians:?}");
+    assert!(medians.iter().all(|m| m.2 > TOLERANCE), "{medians:?}");
+    assert_eq!(medians[8].2, 1.0, "{medians:?}");
 }
 
 #[test]

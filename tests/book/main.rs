@@ -1,9 +1,11 @@
 //! The book keeps its promises: every include resolves to real text, every figure exists, every
 //! numbered equation has a test of its own name, and the program output the book shows is what
-//! the programs print today.
+//! the programs print today (`outputs.rs`, compared as `captured.rs` explains).
 
-use chapters::session::{book_dir, captured_output_path, normalize_timings};
-use chapters::{CHAPTERS, Session};
+mod captured;
+mod outputs;
+
+use chapters::session::book_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -158,60 +160,4 @@ fn every_numbered_equation_has_a_test_named_after_it() {
     }
     assert!(equations > 0, "the book numbers no equations");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// Runs a chapter's program without drawing and returns what it printed.
-fn rerun(id: &str) -> String {
-    let chapter = CHAPTERS.iter().find(|c| c.id == id).expect("known chapter");
-    let mut printed = Vec::new();
-    (chapter.run)(&mut Session::new(&mut printed, None))
-        .unwrap_or_else(|e| panic!("{id} failed: {e}"));
-    String::from_utf8(printed).expect("programs print UTF-8")
-}
-
-fn assert_output_matches(id: &str, fresh: &str) {
-    let path = captured_output_path(id);
-    let captured = fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run `cargo run --release -- figures`",
-            path.display()
-        )
-    });
-    assert_eq!(
-        normalize_timings(&captured),
-        normalize_timings(fresh),
-        "{} is out of date: run `cargo run --release -- figures` and commit the result",
-        path.display()
-    );
-}
-
-#[test]
-fn captured_outputs_of_the_quick_chapters_match_their_programs() {
-    for chapter in CHAPTERS.iter().filter(|c| c.id != "ch08") {
-        assert_output_matches(chapter.id, &rerun(chapter.id));
-    }
-}
-
-/// The full MNIST run: about 15 s in a debug build.
-#[test]
-fn captured_output_of_the_mnist_chapter_matches_its_program() {
-    assert_output_matches("ch08", &rerun("ch08"));
-}
-
-#[test]
-fn the_seed_table_line_for_seed_0_is_reproduced() {
-    use chapters::ch08_mnist::seed_line;
-    use chapters::headline::{RunConfig, run};
-    let config = RunConfig {
-        seed: 0,
-        ..RunConfig::default()
-    };
-    let trained = run(&config, |_| {}).expect("training runs");
-    let line = seed_line(0, &trained);
-    let table =
-        fs::read_to_string(captured_output_path("ch08-seeds")).expect("the seed table is captured");
-    assert!(
-        table.lines().any(|l| l == line),
-        "seed 0 now gives `{line}`, the book shows:\n{table}"
-    );
 }
