@@ -4,7 +4,7 @@
 use crate::{ChapterResult, Session};
 use nabla::Scalar;
 use nabla::activation::{Elementwise, Relu, Sigmoid, Tanh};
-use nabla::plot::{self, DecisionPlot};
+use plot::DecisionPlot;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};

@@ -7,7 +7,7 @@ use nabla::activation::{
     Activation, Elementwise, LeakyRelu, Relu, Relu6, Sigmoid, Softmax, Tanh, sigmoid, softmax_into,
 };
 use nabla::gradcheck::{numeric_derivative, relative_error};
-use nabla::plot::{LineChart, Series, line_chart};
+use plot::{LineChart, Series, line_chart};
 
 /// The step of the central differences.
 const STEP: f64 = 1e-5;

@@ -11,7 +11,7 @@ use nabla::loss::{
     AfterActivation, Loss, MeanSquaredError, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy,
     binary_cross_entropy, cross_entropy, log_sum_exp,
 };
-use nabla::plot::{LineChart, Series, line_chart};
+use plot::{LineChart, Series, line_chart};
 
 /// The step of the central differences.
 const STEP: f64 = 1e-5;

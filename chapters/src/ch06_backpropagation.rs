@@ -10,8 +10,8 @@ use nabla::gradcheck::{GradCheckOptions, GradCheckReport, check_gradients, relat
 use nabla::loss::{Loss, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
 use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::optim::{Optimizer, Sgd};
-use nabla::plot::{self, DecisionPlot, LineChart, Series};
 use nabla::{Batch, Scalar, network};
+use plot::{DecisionPlot, LineChart, Series};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;

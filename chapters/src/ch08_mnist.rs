@@ -8,7 +8,7 @@ use nabla::batch::argmax_columns;
 use nabla::data::idx;
 use nabla::data::mnist::CLASSES;
 use nabla::network::Network;
-use nabla::plot::{self, ConfusionMatrix, DigitGrid, LineChart, Series};
+use plot::{ConfusionMatrix, DigitGrid, LineChart, Series};
 
 /// The four files of the data set, in the order the book lists them.
 pub const FILES: [&str; 4] = [

@@ -27,7 +27,6 @@ pub mod matrix;
 pub mod model_file;
 pub mod network;
 pub mod optim;
-pub mod plot;
 pub mod scalar;
 pub mod train;
 

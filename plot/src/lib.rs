@@ -5,7 +5,7 @@
 //! Each figure is a plain struct describing *what* to show, and one function that draws it:
 //!
 //! ```no_run
-//! use nabla::plot::{LineChart, Series, line_chart};
+//! use plot::{LineChart, Series, line_chart};
 //!
 //! let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
 //! let chart = LineChart {
@@ -19,12 +19,14 @@
 //!     ..LineChart::default()
 //! };
 //! line_chart("figures/sigmoid.png", &chart)?;
-//! # Ok::<(), nabla::plot::PlotError>(())
+//! # Ok::<(), plot::PlotError>(())
 //! ```
 //!
-//! Text is drawn with a bundled font (DejaVu Sans, see `core/assets/DejaVuSans-LICENSE.txt`), so
+//! Text is drawn with a bundled font (DejaVu Sans, see `plot/assets/DejaVuSans-LICENSE.txt`), so
 //! no system font library is needed. Bad data never panics: non-finite values (and values beyond
 //! ±1e100) are skipped, and input with nothing left to draw is a [`PlotError`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod axes;
 mod confusion;
@@ -74,8 +76,8 @@ pub enum PlotError {
     },
 }
 
-/// DejaVu Sans (Bitstream Vera licence, see `core/assets/DejaVuSans-LICENSE.txt`).
-const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+/// DejaVu Sans (Bitstream Vera licence, see `plot/assets/DejaVuSans-LICENSE.txt`).
+const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 /// The family name all figures use; the bundled font is registered under it.
 const FAMILY: &str = "sans-serif";
 /// Figures are drawn at this many times their size and then scaled down, which smooths
