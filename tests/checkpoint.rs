@@ -214,3 +214,116 @@ fn a_corrupt_checkpoint_gives_the_model_file_error() {
     .unwrap_err();
     assert!(matches!(error, nabla::Error::ModelFile(_)), "{error}");
 }
+
+// Item: the rule of `model_file::save` (a symlink's file is written, anything else that is not
+// a regular file is refused) holds for checkpoint files too, and is checked before training.
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_checkpoint_directory_is_refused_before_training() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fifo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = checkpoint::model_path(&dir, 2);
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(status) if status.success() => {}
+        outcome => {
+            eprintln!("skipped: mkfifo is unavailable ({outcome:?})");
+            return;
+        }
+    }
+    let expected = format!(
+        "cannot save model file {}: it is a FIFO (named pipe), not a regular file",
+        fifo.display()
+    );
+    let error = checkpoint::prepare(&dir, 1..=3).unwrap_err();
+    assert!(matches!(error, nabla::Error::ModelFile(_)), "{error}");
+    assert_eq!(error.to_string(), expected);
+    let (network, adam) = (Small::<f32>::zeros(), Adam::<f32>::new(0.1));
+    checkpoint::save(&dir, 1, &network, &adam, &settings(0.1)).unwrap();
+    let error = checkpoint::save(&dir, 2, &network, &adam, &settings(0.1)).unwrap_err();
+    assert_eq!(error.to_string(), expected);
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was not replaced");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_checkpoint_file_is_written_through() {
+    let dir = scratch("symlink");
+    let elsewhere = scratch("symlink-elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let real = elsewhere.join("model.safetensors");
+    std::os::unix::fs::symlink(&real, checkpoint::model_path(&dir, 1)).unwrap();
+    let targets = checkpoint::prepare(&dir, 1..=1).unwrap();
+    let paths: Vec<_> = targets
+        .iter()
+        .map(|t| (t.file.clone(), t.followed_symlink))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            (checkpoint::optimizer_path(&dir, 1), false),
+            (real.clone(), true)
+        ]
+    );
+    let network = Small::<f32>::new(&mut StdRng::seed_from_u64(1));
+    checkpoint::save(&dir, 1, &network, &Adam::<f32>::new(0.1), &settings(0.1)).unwrap();
+    assert!(
+        std::fs::symlink_metadata(checkpoint::model_path(&dir, 1))
+            .unwrap()
+            .is_symlink()
+    );
+    let mut loaded = Small::<f32>::zeros();
+    checkpoint::load_latest(&dir, &mut loaded, &mut Adam::new(0.1), &settings(0.1)).unwrap();
+    assert_eq!(numbers(&loaded), numbers(&network));
+    assert!(real.is_file());
+}
+
+// Item: killed runs left `.tmp` files that nothing removed.
+
+#[test]
+fn remove_unfinished_removes_only_the_temporary_files_of_saves() {
+    let dir = scratch("unfinished");
+    let network = Small::<f32>::zeros();
+    checkpoint::save(&dir, 1, &network, &Adam::<f32>::new(0.1), &settings(0.1)).unwrap();
+    // What a run killed while saving epoch 2 leaves: temporary files named as a save names them
+    // (`.NAME.PID-N.tmp`), which nothing else removes and `latest` ignores.
+    let leftovers = [
+        ".epoch-002.optimizer.safetensors.4711-2.tmp",
+        ".epoch-002.safetensors.4711-3.tmp",
+    ];
+    // Files that only look like them, which must stay.
+    let others = [
+        ".epoch-002.safetensors.tmp",
+        ".epoch-002.safetensors.4711.tmp",
+        "epoch-002.safetensors.4711-3.tmp",
+        ".notes.safetensors.4711-3.tmp",
+        ".epoch-002.safetensors.4711-3.tmp.bak",
+    ];
+    for name in leftovers.iter().chain(&others) {
+        std::fs::write(dir.join(name), b"half a file").unwrap();
+    }
+    std::fs::create_dir(dir.join(".epoch-003.safetensors.1-0.tmp")).unwrap();
+    assert_eq!(checkpoint::latest(&dir).unwrap(), 1);
+    assert_eq!(checkpoint::remove_unfinished(&dir).unwrap(), 2);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = others.iter().map(|name| name.to_string()).collect();
+    expected.extend([
+        ".epoch-003.safetensors.1-0.tmp".to_string(),
+        "epoch-001.optimizer.safetensors".to_string(),
+        "epoch-001.safetensors".to_string(),
+    ]);
+    expected.sort();
+    assert_eq!(names, expected);
+    assert_eq!(checkpoint::remove_unfinished(&dir).unwrap(), 0);
+    assert_eq!(
+        checkpoint::remove_unfinished(&dir.join("absent")).unwrap(),
+        0
+    );
+}

@@ -7,13 +7,18 @@
 //! count and the run's settings). The optimizer file is written first, so a model file marks a
 //! complete checkpoint.
 //!
+//! The files are saved as [`model_file::save`] saves any file: atomically, through a symlink to
+//! the file it points to, and never over something that is not a regular file. [`prepare`] checks
+//! all of that before a run starts; [`remove_unfinished`] removes the temporary files that a run
+//! killed while saving leaves behind.
+//!
 //! The random number generator is not saved. A run that draws from its generator only to
 //! initialize the network and then once per epoch for the batch order (one
 //! [`shuffled_indices`] call, as [`crate::train::fit`] does) can recreate it: seed it again,
 //! build the network with it, and call [`replay_shuffles`].
 
 use crate::data::shuffled_indices;
-use crate::model_file;
+use crate::model_file::{self, SaveTarget};
 use crate::network::Parameters;
 use crate::optim::{Optimizer, OptimizerState};
 use crate::{Error, Result, Scalar};
@@ -30,8 +35,93 @@ pub fn optimizer_path(dir: &Path, epoch: usize) -> PathBuf {
     dir.join(format!("epoch-{epoch:03}.optimizer.safetensors"))
 }
 
+/// The epoch of a checkpoint file named `name` ([`model_path`] or [`optimizer_path`]), and
+/// whether it is the model file.
+fn epoch_of(name: &str) -> Option<(usize, bool)> {
+    let stem = name.strip_prefix("epoch-")?.strip_suffix(".safetensors")?;
+    let (digits, is_model) = match stem.strip_suffix(".optimizer") {
+        Some(digits) => (digits, false),
+        None => (stem, true),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((digits.parse().ok()?, is_model))
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        Error::Checkpoint(format!(
+            "cannot create the checkpoint directory {}: {error}",
+            dir.display()
+        ))
+    })
+}
+
+/// Before a run that saves a checkpoint after each of `epochs`: creates `dir` if needed and
+/// checks, with [`model_file::check_save_target`], every file the run will write there, so that a
+/// FIFO, a directory or a device in the way, or a directory that cannot be written to, fails
+/// before training starts. Returns the targets, in the order they will be written; those with
+/// [`SaveTarget::followed_symlink`] are symlinks, whose files are written.
+pub fn prepare(dir: &Path, epochs: std::ops::RangeInclusive<usize>) -> Result<Vec<SaveTarget>> {
+    create_dir(dir)?;
+    let mut targets = Vec::new();
+    for epoch in epochs {
+        for path in [optimizer_path(dir, epoch), model_path(dir, epoch)] {
+            targets.push(model_file::check_save_target(path)?);
+        }
+    }
+    Ok(targets)
+}
+
+/// Removes the temporary files that saves into `dir` left behind when their run was killed, and
+/// returns how many it removed. Only regular files named exactly as a save names the temporary
+/// file of a checkpoint file (`.epoch-003.safetensors.4711-2.tmp`) are removed. A missing `dir`
+/// holds none. Call it when no other run is saving into `dir`.
+pub fn remove_unfinished(dir: &Path) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => {
+            return Err(Error::Checkpoint(format!(
+                "cannot read the checkpoint directory {}: {error}",
+                dir.display()
+            )));
+        }
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(|error| {
+            Error::Checkpoint(format!(
+                "cannot read the checkpoint directory {}: {error}",
+                dir.display()
+            ))
+        })?;
+        let name = entry.file_name();
+        let unfinished = name
+            .to_str()
+            .and_then(model_file::unfinished_target)
+            .is_some_and(|target| epoch_of(target).is_some());
+        // `file_type` does not follow symlinks: a symlink with such a name is left alone.
+        if !unfinished || !entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        std::fs::remove_file(&path).map_err(|error| {
+            Error::Checkpoint(format!(
+                "cannot remove the unfinished checkpoint file {}: {error}",
+                path.display()
+            ))
+        })?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 /// Saves the checkpoint of epoch `epoch` into `dir` (created if needed): `model`, the state of
-/// `optimizer`, and `settings`, which [`load_latest`] requires to match.
+/// `optimizer`, and `settings`, which [`load_latest`] requires to match. Each file is saved as
+/// [`model_file::save`] saves one (a symlink's file is written, anything else that is not a
+/// regular file is refused).
 pub fn save<T: Scalar>(
     dir: &Path,
     epoch: usize,
@@ -39,12 +129,7 @@ pub fn save<T: Scalar>(
     optimizer: &impl Optimizer<T>,
     settings: &[(String, String)],
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|error| {
-        Error::Checkpoint(format!(
-            "cannot create the checkpoint directory {}: {error}",
-            dir.display()
-        ))
-    })?;
+    create_dir(dir)?;
     let state = optimizer.state();
     let mut metadata = settings.to_vec();
     metadata.push(("epoch".into(), epoch.to_string()));
@@ -71,8 +156,10 @@ pub fn latest(dir: &Path) -> Result<usize> {
     entries
         .filter_map(|entry| {
             let name = entry.ok()?.file_name().into_string().ok()?;
-            let digits = name.strip_prefix("epoch-")?.strip_suffix(".safetensors")?;
-            digits.parse::<usize>().ok()
+            match epoch_of(&name)? {
+                (epoch, true) => Some(epoch),
+                (_, false) => None,
+            }
         })
         .max()
         .ok_or_else(|| {

@@ -5,7 +5,8 @@
 //! then the tensors' bytes, little-endian and row-major:
 //!
 //! ```text
-//! {"__metadata__": {"format": "pt", "architecture": "784 => relu 128 => softmax 10"},
+//! {"__metadata__": {"format": "pt", "architecture": "784 => relu 128 => softmax 10",
+//!                   "nabla.crc32": "0x96915db5"},
 //!  "layer1.weight": {"dtype": "F32", "shape": [128, 784], "data_offsets": [0, 401408]},
 //!  "layer1.bias":   {"dtype": "F32", "shape": [128], "data_offsets": [401408, 401920]}, …}
 //! ```
@@ -13,6 +14,22 @@
 //! Names and shapes come from [`Parameters::tensor_specs`] (PyTorch's `nn.Linear` layout: a
 //! weight is `[out, in]`). nalgebra stores matrices column by column, so each tensor is transposed
 //! on the way out and back on the way in.
+//!
+//! Two metadata entries guard a load (metadata values are strings, as the format requires, so
+//! PyTorch and NumPy read the file as any other):
+//!
+//! - `nabla.crc32` ([`CHECKSUM_KEY`]) is the CRC-32 of the whole data section (every byte after
+//!   the header, all tensors at once), so a bit flipped on disk is an error rather than a
+//!   slightly different model;
+//! - `architecture` is [`Parameters::architecture`]; a network that declares its architecture
+//!   (every `network!` does) refuses a file saved from another one, even when the tensors have the
+//!   same names and shapes (`784 => tanh 128 => softmax 10` into `784 => relu 128 => softmax 10`).
+//!
+//! Files without them (written by other tools) load as before.
+//!
+//! A save is atomic (a temporary file beside the target, renamed over it) and replaces nothing
+//! but a regular file: it writes through a symlink to its file and refuses a directory, a
+//! device, a FIFO or a socket ([`check_save_target`] checks a path ahead of time).
 //!
 //! The reader is hand-written (a small JSON parser for exactly this header) rather than the
 //! `safetensors` crate, which would add serde, serde_json and tempfile to every build. It never
@@ -23,13 +40,15 @@
 use crate::Scalar;
 use crate::network::{Parameters, TensorSpec};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 mod json;
+mod target;
 
 use json::{Json, Parser, json_string};
+pub(crate) use target::unfinished_target;
+pub use target::{SaveTarget, check_save_target};
+use target::{directory_problem, not_regular, write_atomically};
 
 /// The largest header the reader accepts (the limit the `safetensors` crate uses too).
 pub const MAX_HEADER_BYTES: u64 = 100_000_000;
@@ -37,13 +56,20 @@ pub const MAX_HEADER_BYTES: u64 = 100_000_000;
 /// How deeply JSON values may nest in a header (this format needs 3 levels).
 const MAX_DEPTH: usize = 8;
 
+/// The `__metadata__` key under which a saved file stores the CRC-32 of its data section (every
+/// byte after the header), as `0x` and 8 lowercase hex digits.
+pub const CHECKSUM_KEY: &str = "nabla.crc32";
+
+/// The `__metadata__` key under which a saved model stores [`Parameters::architecture`].
+const ARCHITECTURE_KEY: &str = "architecture";
+
 /// Everything that can go wrong saving or loading a model file.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelFileError {
-    /// The file could not be read or written.
+    /// The file could not be read, or its path could not be followed to a file to write.
     #[error("cannot {action} model file {path}: {source}")]
     Io {
-        /// What was being done: `read`, `write`, …
+        /// What was being done: `read`, `inspect` (following a symlink), `write`.
         action: &'static str,
         /// The model file.
         path: PathBuf,
@@ -146,6 +172,66 @@ pub enum ModelFileError {
         /// Where it is, in the file's (row-major) indices.
         index: Vec<usize>,
     },
+    /// The data section's CRC-32 differs from the one stored under [`CHECKSUM_KEY`].
+    #[error(
+        "{path}: the tensor data does not match its checksum \
+         (crc32 stored {stored:#010x}, computed {computed:#010x}): the file is damaged"
+    )]
+    ChecksumMismatch {
+        /// The model file.
+        path: PathBuf,
+        /// The checksum in the file's metadata.
+        stored: u32,
+        /// The checksum of the file's data section.
+        computed: u32,
+    },
+    /// The file was saved from a network of another architecture.
+    #[error("{path}: the model file holds a `{file}` network, but this network is `{model}`")]
+    ArchitectureMismatch {
+        /// The model file.
+        path: PathBuf,
+        /// The architecture in the file's metadata.
+        file: String,
+        /// The architecture of the network loaded into.
+        model: String,
+    },
+    /// The save target exists and is not a regular file (a directory, a device, a FIFO, a
+    /// socket), itself or at the end of its symlink: a save would replace it.
+    #[error("cannot save model file {path}: {}", not_regular(.path, .file, .kind))]
+    NotRegularFile {
+        /// The path a save was asked to write.
+        path: PathBuf,
+        /// What is there: `path`, or the end of its symlinks.
+        file: PathBuf,
+        /// What it is: `a directory`, `a character device`, `a FIFO (named pipe)`, …
+        kind: &'static str,
+    },
+    /// The directory a model file is saved in does not exist, is not a directory, or does not
+    /// let a file be created in it.
+    #[error("cannot save model file {path}: {}", directory_problem(.directory, .source))]
+    Directory {
+        /// The path a save was asked to write.
+        path: PathBuf,
+        /// The directory the file is written in.
+        directory: PathBuf,
+        /// The error creating a file there.
+        source: std::io::Error,
+    },
+    /// Writing, syncing, renaming or removing a save's temporary file failed. The temporary file
+    /// has been removed, unless removing it is what failed.
+    #[error(
+        "cannot save model file {path}: cannot {step} the temporary file {temporary}: {source}"
+    )]
+    TemporaryFile {
+        /// The path a save was asked to write.
+        path: PathBuf,
+        /// What failed: `write`, `sync`, `rename` or `remove`.
+        step: &'static str,
+        /// The temporary file.
+        temporary: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 /// The safetensors dtype of `T`: `F32` or `F64`.
@@ -228,14 +314,16 @@ fn tensors<T: Scalar>(model: &impl Parameters<T>) -> Vec<(TensorSpec, Vec<T>)> {
     specs.into_iter().zip(contents).collect()
 }
 
-/// The whole file for `model`, in memory.
+/// The whole file for `model`, in memory: with its architecture and the checksum of its data in
+/// the metadata.
 pub fn to_bytes<T: Scalar>(model: &impl Parameters<T>) -> Vec<u8> {
     let dtype = dtype::<T>();
     let mut data = Vec::new();
-    let mut header = format!(
-        "{{\"__metadata__\":{{\"format\":\"pt\",\"architecture\":{}}}",
-        json_string(&model.architecture())
-    );
+    let metadata = [
+        ("format".to_string(), "pt".to_string()),
+        (ARCHITECTURE_KEY.to_string(), model.architecture()),
+    ];
+    let mut header = String::new();
     for (spec, tensor) in tensors(model) {
         let begin = data.len();
         for position in column_major_positions(&spec.shape) {
@@ -249,13 +337,24 @@ pub fn to_bytes<T: Scalar>(model: &impl Parameters<T>) -> Vec<u8> {
             data.len()
         ));
     }
-    framed(header, &data)
+    framed(&metadata, &header, &data)
 }
 
-/// A whole file: the header's length, the header (closed, and padded with spaces so the data
-/// starts 8-byte aligned, as the Python writer does), then the data.
-fn framed(mut header: String, data: &[u8]) -> Vec<u8> {
-    header.push('}');
+/// A whole file: the header's length, the header (`metadata` and the checksum of `data` in
+/// `__metadata__`, then `tensors`, the tensors' entries each preceded by a comma; padded with
+/// spaces so the data starts 8-byte aligned, as the Python writer does), then the data.
+fn framed(metadata: &[(String, String)], tensors: &str, data: &[u8]) -> Vec<u8> {
+    let checksum = (
+        CHECKSUM_KEY.to_string(),
+        format!("{:#010x}", crc32fast::hash(data)),
+    );
+    let entries: Vec<String> = metadata
+        .iter()
+        .filter(|(key, _)| key != CHECKSUM_KEY)
+        .chain([&checksum])
+        .map(|(key, value)| format!("{}:{}", json_string(key), json_string(value)))
+        .collect();
+    let mut header = format!("{{\"__metadata__\":{{{}}}{tensors}}}", entries.join(","));
     while (header.len() + 8) % 8 != 0 {
         header.push(' ');
     }
@@ -270,6 +369,10 @@ fn framed(mut header: String, data: &[u8]) -> Vec<u8> {
 /// file in the same directory, which is flushed to disk and then renamed over `path`. A reader
 /// sees the old file or the new one, never a half-written one; on error no temporary file is
 /// left behind.
+///
+/// If `path` is a symlink, the file it points to is written and the symlink stays. Anything at
+/// `path` that is not a regular file (a directory, a device, a FIFO, a socket) is refused, not
+/// replaced. [`check_save_target`] makes these checks ahead of time.
 pub fn save<T: Scalar>(
     path: impl AsRef<Path>,
     model: &impl Parameters<T>,
@@ -277,54 +380,10 @@ pub fn save<T: Scalar>(
     write_atomically(path.as_ref(), &to_bytes(model))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, as [`save`] does.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ModelFileError> {
-    let io = |action, source| ModelFileError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    };
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        io(
-            "write",
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the path has no file name",
-            ),
-        )
-    })?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(file_name);
-    // Unique per process and per call, so concurrent saves never share a temporary file.
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let call = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    temporary_name.push(format!(".{}-{call}.tmp", std::process::id()));
-    let temporary = directory.join(temporary_name);
-
-    let written = (|| {
-        let mut file = File::create_new(&temporary)?;
-        file.write_all(bytes)?;
-        file.flush()?;
-        file.sync_all()
-    })();
-    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(source) = renamed {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(io("write", source));
-    }
-    // Make the rename itself durable where the platform allows syncing a directory.
-    if let Ok(directory) = File::open(directory) {
-        let _ = directory.sync_all();
-    }
-    Ok(())
-}
-
 /// Loads the parameters saved in `path` into `model`, which must have exactly the file's tensors
-/// (same names, shapes and dtype). On error `model` is left unchanged.
+/// (same names, shapes and dtype). If the file stores a checksum of its data, the data must match
+/// it; if it stores an architecture and the model declares one (see [`from_bytes`]), they must be
+/// the same. On error `model` is left unchanged.
 pub fn load_into<T: Scalar>(
     path: impl AsRef<Path>,
     model: &mut impl Parameters<T>,
@@ -350,6 +409,13 @@ pub fn load<T: Scalar, N: Parameters<T>>(
 
 /// Loads the parameters in the safetensors file `bytes` into `model`, as [`load_into`] does
 /// (errors name the path `<memory>`).
+///
+/// The checks run before anything is written into `model`: first the file's structure and its
+/// checksum ([`ModelFileError::ChecksumMismatch`]), then its architecture
+/// ([`ModelFileError::ArchitectureMismatch`]), then each tensor. The architecture is compared
+/// when the file has one and the model declares one: a model whose
+/// [`Parameters::architecture`] is the default (its type's name, which changes when code moves
+/// and says nothing the tensors' names and shapes do not) loads any file whose tensors fit.
 pub fn from_bytes<T: Scalar>(
     bytes: &[u8],
     model: &mut impl Parameters<T>,
@@ -357,6 +423,19 @@ pub fn from_bytes<T: Scalar>(
     let file = parse(bytes)?;
     let dtype = dtype::<T>();
     let path = PathBuf::from(MEMORY);
+    if let (Some(saved), Some(declared)) = (
+        file.metadata.get(ARCHITECTURE_KEY),
+        declared_architecture(model),
+    ) {
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if words(saved) != words(&declared) {
+            return Err(ModelFileError::ArchitectureMismatch {
+                path,
+                file: saved.clone(),
+                model: declared,
+            });
+        }
+    }
     let specs = model.tensor_specs();
     let mut loaded = Vec::with_capacity(specs.len());
     for spec in &specs {
@@ -440,20 +519,17 @@ pub fn from_bytes<T: Scalar>(
     Ok(())
 }
 
-/// Saves named one-dimensional tensors and string metadata (in `__metadata__`) to `path`,
-/// atomically like [`save`]: for state that is not a model's parameters, such as an optimizer's
-/// running moments in a checkpoint.
+/// Saves named one-dimensional tensors and string metadata (in `__metadata__`, with the checksum
+/// of the data under [`CHECKSUM_KEY`]) to `path`, atomically and with the same checks as
+/// [`save`]: for state that is not a model's parameters, such as an optimizer's running moments
+/// in a checkpoint.
 pub fn save_tensors<T: Scalar>(
     path: impl AsRef<Path>,
     metadata: &[(String, String)],
     tensors: &[(String, Vec<T>)],
 ) -> Result<(), ModelFileError> {
     let dtype = dtype::<T>();
-    let entries: Vec<String> = metadata
-        .iter()
-        .map(|(key, value)| format!("{}:{}", json_string(key), json_string(value)))
-        .collect();
-    let mut header = format!("{{\"__metadata__\":{{{}}}", entries.join(","));
+    let mut header = String::new();
     let mut data = Vec::new();
     for (name, tensor) in tensors {
         let begin = data.len();
@@ -467,11 +543,12 @@ pub fn save_tensors<T: Scalar>(
             data.len()
         ));
     }
-    write_atomically(path.as_ref(), &framed(header, &data))
+    write_atomically(path.as_ref(), &framed(metadata, &header, &data))
 }
 
 /// The metadata and one-dimensional tensors of a file written by [`save_tensors`], the tensors
-/// sorted by name. Every tensor must have `T`'s dtype, one dimension and finite values.
+/// sorted by name. Every tensor must have `T`'s dtype, one dimension and finite values, and the
+/// data must match its checksum if the file has one (which is not returned with the metadata).
 #[allow(clippy::type_complexity)]
 pub fn load_tensors<T: Scalar>(
     path: impl AsRef<Path>,
@@ -536,7 +613,16 @@ pub fn load_tensors<T: Scalar>(
         }
         tensors.push((name.clone(), tensor));
     }
-    Ok((file.metadata, tensors))
+    let mut metadata = file.metadata;
+    metadata.remove(CHECKSUM_KEY);
+    Ok((metadata, tensors))
+}
+
+/// The architecture `model` declares, if it does: [`Parameters::architecture`] unless that is the
+/// default, the type's name.
+fn declared_architecture<T: Scalar, N: Parameters<T>>(model: &N) -> Option<String> {
+    let architecture = model.architecture();
+    (architecture != std::any::type_name::<N>()).then_some(architecture)
 }
 
 /// The path errors from [`from_bytes`] name.
@@ -554,7 +640,12 @@ impl ModelFileError {
             | Self::WrongShape { path: p, .. }
             | Self::WrongDtype { path: p, .. }
             | Self::BadOffsets { path: p, .. }
-            | Self::NonFinite { path: p, .. } => *p = path.to_path_buf(),
+            | Self::NonFinite { path: p, .. }
+            | Self::ChecksumMismatch { path: p, .. }
+            | Self::ArchitectureMismatch { path: p, .. }
+            | Self::NotRegularFile { path: p, .. }
+            | Self::Directory { path: p, .. }
+            | Self::TemporaryFile { path: p, .. } => *p = path.to_path_buf(),
         }
         self
     }
@@ -664,6 +755,25 @@ fn parse(bytes: &[u8]) -> Result<ParsedFile<'_>, ModelFileError> {
                     "they overlap tensor `{other}` at [{}, {}]",
                     first.begin, first.end
                 ),
+            });
+        }
+    }
+    if let Some(stored) = metadata.get(CHECKSUM_KEY) {
+        let stored = stored
+            .strip_prefix("0x")
+            .filter(|hex| hex.len() == 8)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .ok_or_else(|| {
+                corrupt(format!(
+                    "`__metadata__` has {CHECKSUM_KEY} {stored:?}, which is not a CRC-32 (0x and 8 hex digits)"
+                ))
+            })?;
+        let computed = crc32fast::hash(data);
+        if stored != computed {
+            return Err(ModelFileError::ChecksumMismatch {
+                path: path(),
+                stored,
+                computed,
             });
         }
     }

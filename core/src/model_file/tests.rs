@@ -113,13 +113,66 @@ fn malformed_json_is_an_error() {
     }
 }
 
+/// `bytes` without the checksum in its metadata, as another tool would write the file.
+fn without_checksum(bytes: &[u8]) -> Vec<u8> {
+    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&bytes[8..8 + length]).unwrap();
+    let start = header.find(",\"nabla.crc32\"").unwrap();
+    let end = start + ",\"nabla.crc32\":\"0x12345678\"".len();
+    let header = format!("{}{}", &header[..start], &header[end..]);
+    let mut stripped = (header.len() as u64).to_le_bytes().to_vec();
+    stripped.extend_from_slice(header.as_bytes());
+    stripped.extend_from_slice(&bytes[8 + length..]);
+    stripped
+}
+
+#[test]
+fn the_checksum_covers_the_data_section() {
+    let bytes = to_bytes(&layer());
+    let length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&bytes[8..8 + length]).unwrap();
+    let checksum = format!("{:#010x}", crc32fast::hash(&bytes[8 + length..]));
+    assert!(
+        header.contains(&format!(",\"nabla.crc32\":\"{checksum}\"}}")),
+        "{header}"
+    );
+    // Every flipped bit of the data is caught; without the checksum most load.
+    let plain = without_checksum(&bytes);
+    let data_start = bytes.len() - 32;
+    for bit in 0..32 * 8 {
+        let mut damaged = bytes.clone();
+        damaged[data_start + bit / 8] ^= 1 << (bit % 8);
+        let error = load_bytes(&damaged, &layer()).unwrap_err();
+        assert!(
+            matches!(error, ModelFileError::ChecksumMismatch { stored, .. }
+                if format!("{stored:#010x}") == checksum),
+            "{error}"
+        );
+    }
+    let mut damaged = plain.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    assert!(load_bytes(&damaged, &layer()).is_ok());
+    assert_eq!(load_bytes(&plain, &layer()).unwrap(), layer());
+}
+
+#[test]
+fn only_a_declared_architecture_is_compared() {
+    // `Dense` keeps the default, its type's name.
+    assert_eq!(declared_architecture(&layer()), None);
+    let file = to_bytes(&layer());
+    let text = String::from_utf8_lossy(&file).into_owned();
+    assert!(text.contains("\"architecture\":\"nabla::dense::Dense<f32, 3, 2>\""));
+}
+
 /// Random bytes and random corruptions of a valid file give errors, never panics.
 #[test]
 fn arbitrary_bytes_never_panic() {
-    let valid = to_bytes(&layer());
+    // With and without a checksum, so that corruptions also reach the checks after it.
+    let valid = [to_bytes(&layer()), without_checksum(&to_bytes(&layer()))];
     let mut rng = StdRng::seed_from_u64(7);
     for round in 0..20_000 {
-        let mut bytes = valid.clone();
+        let mut bytes = valid[round / 4 % 2].clone();
         match round % 4 {
             0 => {
                 let i = rng.random_range(0..bytes.len());
