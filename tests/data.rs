@@ -352,17 +352,95 @@ fn missing_file_is_reported() {
 #[test]
 fn bad_gzip_is_reported() {
     let dir = ScratchDir::new("gzip");
-    // An uncompressed IDX file with a `.gz` name.
-    let plain = dir.write_raw("labels.gz", &labels_file(&[1, 2, 3]));
-    let error = idx::read(&plain, LABELS_MAGIC).unwrap_err();
-    assert!(matches!(error, DataError::Gzip { .. }), "{error:?}");
-    assert_message(&error, &plain, &["not valid gzip"]);
     // A download cut short: the first half of a real gzip stream.
     let whole = gzip(&images_file(2));
     let cut = dir.write_raw("images.gz", &whole[..whole.len() / 2]);
     let error = idx::read(&cut, IMAGES_MAGIC).unwrap_err();
     assert!(matches!(error, DataError::Gzip { .. }), "{error:?}");
     assert_message(&error, &cut, &["not valid gzip", "download"]);
+    // Cut short within the signature itself.
+    let stub = dir.write_raw("labels.gz", &[0x1f]);
+    let error = idx::read(&stub, LABELS_MAGIC).unwrap_err();
+    assert!(matches!(error, DataError::Gzip { .. }), "{error:?}");
+    assert_message(&error, &stub, &["not valid gzip", "download"]);
+}
+
+#[test]
+fn a_gz_file_that_is_not_gzipped_is_reported_as_such() {
+    let dir = ScratchDir::new("not-gzip");
+    // Uncompressed IDX files with `.gz` names: the message says what they seem to be.
+    let labels = dir.write_raw("labels.gz", &labels_file(&[1, 2, 3]));
+    let error = idx::read(&labels, LABELS_MAGIC).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DataError::NotGzip {
+                idx_magic: Some(LABELS_MAGIC),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is not gzip-compressed (it does not start with the gzip signature 1f 8b); it \
+             starts with 00 00 08 01, the magic number of an IDX label file, so it seems to be \
+             an uncompressed IDX file: gzip it and keep its name (a data directory must hold \
+             the four `.gz` files), or, where a single file is read, rename it without `.gz` \
+             (such files are read uncompressed)",
+            labels.display()
+        )
+    );
+    let images = dir.write_raw("images.gz", &images_file(2));
+    let error = mnist::load_split(&images, &labels).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DataError::NotGzip {
+                idx_magic: Some(IMAGES_MAGIC),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_message(&error, &images, &["00 00 08 03", "IDX image file"]);
+    // The hint is true: the same bytes without `.gz` in the name are read uncompressed.
+    let renamed = dir.0.join("labels");
+    std::fs::rename(&labels, &renamed).expect("rename a scratch file");
+    assert_eq!(
+        idx::read(&renamed, LABELS_MAGIC)
+            .expect("an uncompressed IDX file loads")
+            .data,
+        [1, 2, 3]
+    );
+    // Anything else that is not gzip gets no hint; nor does a download, cut short or not.
+    for (name, bytes) in [
+        ("text.gz", &b"<html>404 Not Found</html>"[..]),
+        ("zip.gz", &[0x50, 0x4b, 0x03, 0x04, 0, 0][..]),
+        ("shorts.gz", &idx_file(0x0000_0b01, &[2], &[0, 1, 0, 2])[..]),
+        ("one-byte.gz", &[0x00][..]),
+    ] {
+        let path = dir.write_raw(name, bytes);
+        let error = idx::read(&path, LABELS_MAGIC).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                DataError::NotGzip {
+                    idx_magic: None,
+                    ..
+                }
+            ),
+            "{name}: {error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{} is not gzip-compressed (it does not start with the gzip signature 1f 8b)",
+                path.display()
+            )
+        );
+    }
 }
 
 /// The four MNIST files, as named in `SHA256SUMS`.

@@ -5,8 +5,9 @@
 //! so that its centre of mass lies at the centre. A network trained on MNIST only knows digits
 //! prepared that way, so [`mnist_digit_from_png`] repeats those steps:
 //!
-//! 1. **Decode** the PNG, whatever its size, colour type (gray, gray + alpha, RGB, RGBA, indexed)
-//!    and bit depth; the png crate expands it to 8 bits per channel.
+//! 1. **Decode** the PNG, whatever its colour type (gray, gray + alpha, RGB, RGBA, indexed) and
+//!    bit depth; the png crate expands it to 8 bits per channel. Its size is read from its header
+//!    first, and an image of more than [`MAX_PIXELS`] is refused before any of it is decoded.
 //! 2. **Grayscale**: the luminance of each pixel, composited onto white where it is transparent.
 //! 3. **Polarity**: in MNIST the background is 0 and ink is 255. If the image's border is mostly
 //!    light (black ink on white paper), invert it.
@@ -34,6 +35,17 @@ pub const CENTRE: f32 = 14.0;
 pub const INK_THRESHOLD: f32 = 0.1;
 /// The least difference between background and darkest ink for an image to hold a digit.
 const MIN_CONTRAST: f32 = 0.2;
+/// The most pixels an image may have: 200 megapixels, enough for the full-resolution photo of
+/// any phone camera (the largest, of 200-megapixel sensors, are 16320 × 12240 = 199.8 megapixels;
+/// a "50-megapixel" photo is 8160 × 6144 = 50.1). Decoding takes up to 8 bytes per pixel (the
+/// decoded image and its brightness values), 1.6 GB at this limit; a larger image is refused
+/// once its header is read, before anything is allocated for it.
+pub const MAX_PIXELS: u64 = 200_000_000;
+/// The most memory the PNG decoder may allocate for itself besides the decoded image: its
+/// buffer for one row, and the metadata chunks (text, colour profile) it keeps. 64 MiB, the png
+/// crate's default, made explicit: a row of an image within [`MAX_PIXELS`] as wide as any
+/// camera's needs well under 1 MiB.
+pub const DECODER_MEMORY: usize = 64 << 20;
 
 /// Why an image could not be turned into a digit.
 #[derive(Debug, thiserror::Error)]
@@ -55,8 +67,40 @@ pub enum ImageError {
         reason: String,
     },
     /// The image has no pixels.
-    #[error("{} is empty (0 × 0 pixels)", path.display())]
+    #[error("{} is empty ({width} × {height} pixels)", path.display())]
     Empty {
+        /// The image file.
+        path: PathBuf,
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
+    /// The image has more than [`MAX_PIXELS`] pixels (found from its header, before decoding).
+    #[error(
+        "{} is {width} × {height} pixels ({}); predict reads images of at most {}: scale it \
+         down first",
+        path.display(),
+        megapixels(u64::from(*width) * u64::from(*height)),
+        megapixels(MAX_PIXELS)
+    )]
+    TooLarge {
+        /// The image file.
+        path: PathBuf,
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
+    /// Decoding the image would take the PNG decoder past [`DECODER_MEMORY`] (with an
+    /// exceptionally wide row, or very large metadata chunks).
+    #[error(
+        "{} needs more than {} MiB of memory to decode besides the image itself (for one row \
+         of pixels or its metadata); predict does not read such images",
+        path.display(),
+        DECODER_MEMORY >> 20
+    )]
+    DecoderMemory {
         /// The image file.
         path: PathBuf,
     },
@@ -87,7 +131,54 @@ pub fn mnist_digit_from_png(path: &Path) -> Result<Vec<u8>, ImageError> {
     mnist_digit(brightness).ok_or_else(|| ImageError::NoInk { path: path.into() })
 }
 
-/// Steps 1 and 2: decodes the PNG at `path` into brightness values.
+/// `pixels` in megapixels, for messages: `625 megapixels`, `199.8 megapixels`, never rounded to
+/// or past [`MAX_PIXELS`] from the other side (200,000,001 pixels are `200.000001 megapixels`).
+fn megapixels(pixels: u64) -> String {
+    let exact = pixels as f64 / 1e6;
+    let side = |value: f64| value.total_cmp(&(MAX_PIXELS as f64 / 1e6));
+    let text = (1..=6)
+        .map(|decimals| format!("{exact:.decimals$}"))
+        .find(|text| {
+            text.parse()
+                .is_ok_and(|shown: f64| side(shown) == side(exact))
+        })
+        .unwrap_or_else(|| format!("{exact:.6}"));
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    let unit = if text == "1" {
+        "megapixel"
+    } else {
+        "megapixels"
+    };
+    format!("{text} {unit}")
+}
+
+/// Refuses an image of `width` × `height` pixels if it is empty or larger than [`MAX_PIXELS`].
+pub fn check_size(path: &Path, width: u32, height: u32) -> Result<(), ImageError> {
+    let path = path.into();
+    if width == 0 || height == 0 {
+        Err(ImageError::Empty {
+            path,
+            width,
+            height,
+        })
+    } else if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        Err(ImageError::TooLarge {
+            path,
+            width,
+            height,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Steps 1 and 2: decodes the PNG at `path` into brightness values. Its header is read first:
+/// an image larger than [`MAX_PIXELS`] is refused before it is decoded, and the decoder itself
+/// may allocate no more than [`DECODER_MEMORY`].
 pub fn read_png(path: &Path) -> Result<Gray, ImageError> {
     let file = std::fs::File::open(path).map_err(|source| ImageError::Read {
         path: path.into(),
@@ -102,18 +193,22 @@ pub fn read_png(path: &Path) -> Result<Gray, ImageError> {
                 source,
             }
         }
+        png::DecodingError::LimitsExceeded => ImageError::DecoderMemory { path: path.into() },
         other => ImageError::NotPng {
             path: path.into(),
             reason: other.to_string(),
         },
     };
-    let mut decoder = png::Decoder::new(BufReader::new(file));
+    let limits = png::Limits {
+        bytes: DECODER_MEMORY,
+    };
+    let mut decoder = png::Decoder::new_with_limits(BufReader::new(file), limits);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
+    // The signature and the IHDR chunk only: the size, before any other chunk is read.
+    let header = decoder.read_header_info().map_err(not_png)?;
+    check_size(path, header.width, header.height)?;
     let mut reader = decoder.read_info().map_err(not_png)?;
     let (width, height) = (reader.info().width as usize, reader.info().height as usize);
-    if width == 0 || height == 0 {
-        return Err(ImageError::Empty { path: path.into() });
-    }
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| ImageError::NotPng {
@@ -440,6 +535,119 @@ mod tests {
         let err = mnist_digit_from_png(&dir.join("missing.png")).unwrap_err();
         assert!(matches!(err, ImageError::Read { .. }), "{err:?}");
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Writes only the PNG signature and the IHDR chunk of a `width` × `height` RGBA image,
+    /// then the given chunks and IEND (which the encoder writes when dropped): a file of a
+    /// hundred bytes that announces an image of any size.
+    fn write_png_header(
+        path: &Path,
+        (width, height): (u32, u32),
+        chunks: &[png::chunk::ChunkType],
+    ) {
+        let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        let mut encoder = png::Encoder::new(file, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        for &chunk in chunks {
+            writer.write_chunk(chunk, &[]).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_image_above_the_pixel_limit_is_refused_from_its_header_alone() {
+        let dir = temp_dir("too-large");
+        // The issue's image: 25000 × 25000 pixels, which took 21 s and 4.9 GB to decode. This
+        // file holds its header but no pixel data, so only a check made right after the header
+        // can answer `TooLarge`: reading on would fail for the missing data instead.
+        let huge = dir.join("huge.png");
+        write_png_header(&huge, (25_000, 25_000), &[]);
+        let start = std::time::Instant::now();
+        let err = mnist_digit_from_png(&huge).unwrap_err();
+        let elapsed = start.elapsed();
+        assert!(
+            matches!(
+                err,
+                ImageError::TooLarge {
+                    width: 25_000,
+                    height: 25_000,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{} is 25000 × 25000 pixels (625 megapixels); predict reads images of at most \
+                 200 megapixels: scale it down first",
+                huge.display()
+            )
+        );
+        assert!(elapsed.as_secs_f64() < 1.0, "took {elapsed:?}");
+        // Just over the limit, and at it: this one passes the check and fails only for its
+        // missing pixel data.
+        let over = dir.join("over.png");
+        write_png_header(&over, (20_000, 10_001), &[]);
+        let err = mnist_digit_from_png(&over).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "is 20000 × 10001 pixels (200.02 megapixels); predict reads images of at most \
+                 200 megapixels: scale it down first"
+            ),
+            "{err}"
+        );
+        let at = dir.join("at.png");
+        write_png_header(&at, (20_000, 10_000), &[]);
+        let err = mnist_digit_from_png(&at).unwrap_err();
+        assert!(matches!(err, ImageError::NotPng { .. }), "{err:?}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn an_image_too_wide_for_the_decoders_memory_is_refused() {
+        let dir = temp_dir("too-wide");
+        // 20 megapixels in one row: within the pixel limit, but one decoded row takes 80 MB,
+        // more than the decoder may allocate. The empty IDAT chunk is where it allocates it.
+        let wide = dir.join("wide.png");
+        write_png_header(&wide, (20_000_000, 1), &[png::chunk::IDAT]);
+        let err = mnist_digit_from_png(&wide).unwrap_err();
+        assert!(matches!(err, ImageError::DecoderMemory { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{} needs more than 64 MiB of memory to decode besides the image itself (for \
+                 one row of pixels or its metadata); predict does not read such images",
+                wide.display()
+            )
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn pixel_counts_are_shown_in_megapixels_on_the_right_side_of_the_limit() {
+        assert_eq!(megapixels(625_000_000), "625 megapixels");
+        assert_eq!(megapixels(MAX_PIXELS), "200 megapixels");
+        assert_eq!(megapixels(200_020_000), "200.02 megapixels");
+        assert_eq!(megapixels(200_000_001), "200.000001 megapixels");
+        assert_eq!(megapixels(199_756_800), "199.8 megapixels");
+        assert_eq!(megapixels(1_000_000), "1 megapixel");
+        let path = Path::new("photo.png");
+        // The largest phone photos pass; one pixel more than the limit does not.
+        assert!(check_size(path, 16_320, 12_240).is_ok());
+        assert!(check_size(path, 20_000, 10_000).is_ok());
+        assert!(matches!(
+            check_size(path, 200_000_001, 1),
+            Err(ImageError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            check_size(path, 0, 5),
+            Err(ImageError::Empty {
+                width: 0,
+                height: 5,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -26,7 +26,20 @@ pub enum DataError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The file is not a valid gzip stream.
+    /// A file named `*.gz` does not start with the gzip signature, so it is not gzip-compressed
+    /// at all (as opposed to [`DataError::Gzip`], a gzip stream that is damaged or cut short).
+    #[error(
+        "{path} is not gzip-compressed (it does not start with the gzip signature 1f 8b){}",
+        uncompressed_idx_hint(*.idx_magic)
+    )]
+    NotGzip {
+        /// The file.
+        path: PathBuf,
+        /// The magic number the file starts with, if it is [`LABELS_MAGIC`] or [`IMAGES_MAGIC`]:
+        /// then the file seems to be an IDX file that was never compressed.
+        idx_magic: Option<u32>,
+    },
+    /// The file starts like gzip data but is not a valid gzip stream.
     #[error("{path} is not valid gzip data ({source}); is the download complete?")]
     Gzip {
         /// The file.
@@ -102,6 +115,31 @@ pub enum DataError {
     },
 }
 
+/// The hint added to [`DataError::NotGzip`] when the file starts with an IDX magic number.
+fn uncompressed_idx_hint(idx_magic: Option<u32>) -> String {
+    let Some(magic) = idx_magic else {
+        return String::new();
+    };
+    let what = if magic == LABELS_MAGIC {
+        "label"
+    } else {
+        "image"
+    };
+    let bytes = magic
+        .to_be_bytes()
+        .map(|byte| format!("{byte:02x}"))
+        .join(" ");
+    format!(
+        "; it starts with {bytes}, the magic number of an IDX {what} file, so it seems to be an \
+         uncompressed IDX file: gzip it and keep its name (a data directory must hold the four \
+         `.gz` files), or, where a single file is read, rename it without `.gz` (such files are \
+         read uncompressed)"
+    )
+}
+
+/// The first two bytes of every gzip file (RFC 1952, section 2.3.1).
+const GZIP_SIGNATURE: [u8; 2] = [0x1f, 0x8b];
+
 /// Magic number of an IDX file of unsigned bytes with one dimension (labels).
 pub const LABELS_MAGIC: u32 = 0x0000_0801;
 /// Magic number of an IDX file of unsigned bytes with three dimensions (images).
@@ -116,13 +154,26 @@ pub struct Idx {
     pub data: Vec<u8>,
 }
 
-/// Reads a file's bytes, decompressing it if its name ends in `.gz`.
+/// Reads a file's bytes, decompressing it if its name ends in `.gz`; any other file is read as
+/// it is.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
     let raw = std::fs::read(path).map_err(|source| DataError::Io {
         path: path.into(),
         source,
     })?;
     if path.extension().is_some_and(|ext| ext == "gz") {
+        // A file shorter than the signature is left to the decoder: it is a cut-off download
+        // if what it has matches the signature so far, and an empty stream if it is empty.
+        if !raw.starts_with(&GZIP_SIGNATURE[..raw.len().min(GZIP_SIGNATURE.len())]) {
+            let magic = raw
+                .first_chunk::<4>()
+                .map(|&word| u32::from_be_bytes(word))
+                .filter(|&magic| magic == LABELS_MAGIC || magic == IMAGES_MAGIC);
+            return Err(DataError::NotGzip {
+                path: path.into(),
+                idx_magic: magic,
+            });
+        }
         let mut bytes = Vec::with_capacity(raw.len() * 8);
         GzDecoder::new(raw.as_slice())
             .read_to_end(&mut bytes)
