@@ -494,3 +494,86 @@ fn unusable_settings_are_errors() {
     );
     assert!(error.to_string().contains("empty"), "{error}");
 }
+
+/// An epoch report with this loss and training accuracy.
+fn report(mean_loss: f64, train_accuracy: f64) -> nabla::train::EpochReport {
+    nabla::train::EpochReport {
+        epoch: 1,
+        mean_loss,
+        train_accuracy,
+        test_accuracy: Some(train_accuracy),
+        seconds: 1.0,
+        samples_per_second: 60_000.0,
+    }
+}
+
+#[test]
+fn a_headline_run_that_blew_up_or_learns_nothing_stops_with_a_rate_that_works() {
+    use chapters::headline::{OptimizerChoice, RunConfig, good_learning_rate, progress_problem};
+    let config = |optimizer, learning_rate| RunConfig {
+        optimizer,
+        learning_rate,
+        ..RunConfig::default()
+    };
+    // What the first epoch printed for `--optimizer sgd --lr 10` and `--lr 1e9` (Adam), which
+    // used to end "successfully" at 10% test accuracy.
+    let sgd = progress_problem(&report(5.4064, 0.1039), &config(OptimizerChoice::Sgd, 10.0))
+        .expect("stopped");
+    assert!(
+        sgd.contains("loss rose to 5.4064") && sgd.ends_with("try --lr 0.1"),
+        "{sgd}"
+    );
+    let adam = progress_problem(&report(1.4e19, 0.1099), &config(OptimizerChoice::Adam, 1e9))
+        .expect("stopped");
+    assert!(
+        adam.ends_with("too large for adam; try --lr 0.001"),
+        "{adam}"
+    );
+    // Far too small a rate: at chance with the loss of an even guess.
+    let slow = progress_problem(&report(2.3889, 0.1171), &config(OptimizerChoice::Sgd, 1e-7))
+        .expect("stopped");
+    assert!(
+        slow.contains("may be too small for sgd; try --lr 0.1"),
+        "{slow}"
+    );
+    // A healthy first epoch, and the rates the messages suggest, measured to train well.
+    assert_eq!(
+        progress_problem(&report(0.3057, 0.914), &RunConfig::default()),
+        None
+    );
+    assert_eq!(
+        good_learning_rate(OptimizerChoice::Adam),
+        RunConfig::default().learning_rate
+    );
+}
+
+#[test]
+fn counts_are_grouped_and_singular_when_one() {
+    use chapters::headline::count;
+    assert_eq!(count(1, "epoch", "epochs"), "1 epoch");
+    assert_eq!(count(10, "epoch", "epochs"), "10 epochs");
+    assert_eq!(
+        count(10_000, "test image", "test images"),
+        "10,000 test images"
+    );
+    assert_eq!(count(60_000_000, "x", "xs"), "60,000,000 xs");
+    assert_eq!(count(0, "time", "times"), "0 times");
+}
+
+#[test]
+fn the_data_digest_follows_the_bytes_not_the_directory() {
+    use chapters::headline::data_digest;
+    let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("data-digest");
+    let dirs = [base.join("a"), base.join("b"), base.join("c")];
+    for (dir, content) in dirs.iter().zip([b"same", b"same", b"diff"]) {
+        std::fs::create_dir_all(dir).unwrap();
+        for name in mnist::FILES {
+            std::fs::write(dir.join(name), content).unwrap();
+        }
+    }
+    let [a, b, c] = dirs.map(|dir| data_digest(&dir).unwrap());
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let missing = data_digest(&base.join("none")).unwrap_err().to_string();
+    assert!(missing.contains("train-images-idx3-ubyte.gz"), "{missing}");
+}

@@ -11,12 +11,7 @@ use nabla::network::Network;
 use plot::{ConfusionMatrix, DigitGrid, LineChart, Series};
 
 /// The four files of the data set, in the order the book lists them.
-pub const FILES: [&str; 4] = [
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-];
+pub use nabla::data::mnist::FILES;
 
 /// The seeds of the several-seed comparison.
 pub const SEEDS: [u64; 3] = [0, 1, 2];
@@ -35,7 +30,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     if let Some(error) = failed_write {
         return Err(error.into());
     }
-    writeln!(session.out, "{}", headline::format_final(&trained.reports))?;
+    writeln!(session.out, "{}", headline::format_final(&trained))?;
     draw_figures(&trained, session)
 }
 
@@ -91,11 +86,9 @@ pub fn draw_figures(trained: &Trained, session: &mut Session) -> ChapterResult {
         "misclassified test images: {wrong} of {}",
         labels.len()
     )?;
-    for (count, truth, predicted) in confusions.iter().take(5) {
-        writeln!(
-            session.out,
-            "  a {truth} taken for a {predicted}: {count} times"
-        )?;
+    for (count, truth, predicted) in confusions.iter().filter(|c| c.0 > 0).take(5) {
+        let times = headline::count(*count, "time", "times");
+        writeln!(session.out, "  a {truth} taken for a {predicted}: {times}")?;
     }
 
     let epochs: Vec<f64> = trained.reports.iter().map(|r| r.epoch as f64).collect();

@@ -119,6 +119,7 @@ pub fn run_with_checkpoints(
     mut on_epoch: impl FnMut(&EpochReport),
 ) -> Result<Trained> {
     let digits = mnist::load(&config.data_dir)?;
+    check_data(&digits, &config.data_dir)?;
     let (train, test) = (
         digits.train.to_dataset::<f32>(),
         digits.test.to_dataset::<f32>(),
@@ -128,7 +129,7 @@ pub fn run_with_checkpoints(
     let mut rng = StdRng::seed_from_u64(config.seed);
     let mut network = MnistNet::<f32>::new(&mut rng);
     let mut optimizer = config.optimizer.build(config.learning_rate);
-    let settings = checkpoint_settings(config);
+    let settings = checkpoint_settings(config)?;
     let mut epochs_done = 0;
     if let Some(Checkpoints { dir, resume: true }) = checkpoints {
         epochs_done = checkpoint::load_latest(dir, &mut network, &mut optimizer, &settings)?;
@@ -158,13 +159,18 @@ pub fn run_with_checkpoints(
         epochs_done,
         &mut rng,
         |report, network, optimizer| {
+            // Report the epoch first, so that the numbers that stop a run are shown too.
+            on_epoch(report);
+            if let Some(problem) = progress_problem(report, config) {
+                return Err(nabla::Error::Training(problem));
+            }
             if let Some(dir) = save_to {
                 checkpoint::save(dir, report.epoch, network, optimizer, &settings)?;
             }
-            on_epoch(report);
             Ok(())
         },
-    )?;
+    )
+    .map_err(|error| better_suggestion(error, config))?;
     Ok(Trained {
         network,
         reports,
@@ -172,32 +178,166 @@ pub fn run_with_checkpoints(
     })
 }
 
+/// Refuses data a run cannot learn from or be measured on, and warns about data that looks
+/// mixed up (on standard error, before training starts).
+pub fn check_data(digits: &mnist::Mnist, dir: &Path) -> Result<()> {
+    for (set, file) in [
+        (&digits.train, mnist::TRAIN_IMAGES),
+        (&digits.test, mnist::TEST_IMAGES),
+    ] {
+        if set.is_empty() {
+            return Err(nabla::Error::Training(format!(
+                "{} holds no images: a run needs images to train on and to test with",
+                dir.join(file).display()
+            )));
+        }
+    }
+    if digits.train.len() < digits.test.len() {
+        eprintln!(
+            "warning: the training set ({} images) is smaller than the test set ({} images): \
+             are the training and test files in {} swapped?",
+            digits.train.len(),
+            digits.test.len(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// A learning rate that trains the headline network well with each optimizer (measured:
+/// `cargo run --release -- --optimizer sgd --lr 0.1` and so on).
+pub fn good_learning_rate(optimizer: OptimizerChoice) -> f64 {
+    match optimizer {
+        OptimizerChoice::Sgd => 0.1,
+        OptimizerChoice::Momentum => 0.01,
+        OptimizerChoice::Adam => 1e-3,
+    }
+}
+
+/// What to try instead of `config`'s learning rate when a run blew up.
+fn smaller_rate(config: &RunConfig) -> f64 {
+    let good = good_learning_rate(config.optimizer);
+    if good < config.learning_rate {
+        good
+    } else {
+        config.learning_rate / 10.0
+    }
+}
+
+/// Why training should stop after this epoch, if it should: the mean loss far above that of a
+/// network that guesses evenly among the classes (ln 10 ≈ 2.3), or the training accuracy near
+/// chance level (10%) after a whole epoch. (A NaN loss stops a run within its epoch already.)
+pub fn progress_problem(report: &EpochReport, config: &RunConfig) -> Option<String> {
+    let even_guess = (CLASSES as f64).ln();
+    let blew_up = report.mean_loss > 2.0 * even_guess;
+    let at_chance = report.train_accuracy < 1.5 / CLASSES as f64;
+    if !(blew_up || at_chance) {
+        return None;
+    }
+    let loss = nabla::error::short_number(report.mean_loss);
+    let what = if blew_up {
+        format!("the mean loss rose to {loss} (a network that guesses evenly has ln 10 = 2.30)")
+    } else {
+        format!("the mean loss is {loss}, no better than an even guess (ln 10 = 2.30)")
+    };
+    let rate = nabla::error::short_number(config.learning_rate);
+    let optimizer = format!("{:?}", config.optimizer).to_lowercase();
+    let good = good_learning_rate(config.optimizer);
+    let advice = if config.learning_rate > good {
+        format!(
+            "The learning rate {rate} is too large for {optimizer}; try --lr {}",
+            nabla::error::short_number(smaller_rate(config))
+        )
+    } else {
+        format!(
+            "The learning rate {rate} may be too small for {optimizer}; try --lr {}",
+            nabla::error::short_number(good)
+        )
+    };
+    Some(format!(
+        "training stopped after epoch {}: {what}, and {:.1}% of the training images were \
+         classified correctly (chance is 10%). {advice}",
+        report.epoch,
+        100.0 * report.train_accuracy
+    ))
+}
+
+/// A divergence error that suggests a learning rate known to work, rather than only a tenth.
+fn better_suggestion(error: nabla::Error, config: &RunConfig) -> nabla::Error {
+    match error {
+        nabla::Error::Diverged {
+            epoch,
+            batch,
+            loss,
+            learning_rate,
+            ..
+        } => nabla::Error::Diverged {
+            epoch,
+            batch,
+            loss,
+            learning_rate,
+            suggestion: smaller_rate(config),
+        },
+        other => other,
+    }
+}
+
 /// The settings a checkpoint must share with the run that resumes from it (not the number of
-/// epochs, which a resumed run may raise).
-pub fn checkpoint_settings(config: &RunConfig) -> Vec<(String, String)> {
-    [
+/// epochs, which a resumed run may raise), including a digest of the data files.
+pub fn checkpoint_settings(config: &RunConfig) -> Result<Vec<(String, String)>> {
+    Ok([
         ("architecture", MnistNet::<f32>::ARCHITECTURE.to_string()),
         ("optimizer", format!("{:?}", config.optimizer)),
         ("learning_rate", config.learning_rate.to_string()),
         ("batch_size", config.batch_size.to_string()),
         ("seed", config.seed.to_string()),
+        ("data", data_digest(&config.data_dir)?),
     ]
     .into_iter()
     .map(|(key, value)| (key.to_string(), value))
-    .collect()
+    .collect())
+}
+
+/// A CRC-32 of the four MNIST files' names and bytes: which data a run was trained on,
+/// wherever the files are.
+pub fn data_digest(dir: &Path) -> Result<String> {
+    let mut crc = crc32fast::Hasher::new();
+    for name in mnist::FILES {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|source| nabla::data::DataError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        crc.update(name.as_bytes());
+        crc.update(&bytes);
+    }
+    Ok(format!("MNIST files with crc32 0x{:08x}", crc.finalize()))
 }
 
 /// The one-line summary of the run's settings that precedes the epoch lines.
 pub fn describe(config: &RunConfig) -> String {
     format!(
-        "MNIST {} | {:?} lr {} | batch {} | {} epochs | seed {}",
+        "MNIST {} | {:?} lr {} | batch {} | {} | seed {}",
         MnistNet::<f32>::ARCHITECTURE,
         config.optimizer,
         config.learning_rate,
         config.batch_size,
-        config.epochs,
+        count(config.epochs, "epoch", "epochs"),
         config.seed
     )
+}
+
+/// `1 epoch`, `10 epochs`; `10000` written `10,000`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped} {}", if n == 1 { one } else { many })
 }
 
 /// One line per epoch: loss, accuracies, time and throughput.
@@ -213,15 +353,17 @@ pub fn format_epoch(report: &EpochReport) -> String {
     )
 }
 
-/// The closing line: accuracy on the test set after the last epoch.
-pub fn format_final(reports: &[EpochReport]) -> String {
-    let accuracy = reports
+/// The closing line: accuracy on the test set after the last epoch, and the test set's size.
+pub fn format_final(trained: &Trained) -> String {
+    let accuracy = trained
+        .reports
         .last()
         .and_then(|r| r.test_accuracy)
         .unwrap_or(f64::NAN);
     format!(
-        "final test accuracy: {:.2}% (10,000 test images)",
-        100.0 * accuracy
+        "final test accuracy: {:.2}% ({})",
+        100.0 * accuracy,
+        count(trained.digits.test.len(), "test image", "test images")
     )
 }
 

@@ -16,6 +16,7 @@ pub mod ch08_mnist;
 pub mod hand_wired;
 pub mod headline;
 pub mod predict;
+pub mod preflight;
 pub mod session;
 
 pub use session::{Chapter, ChapterResult, Session};

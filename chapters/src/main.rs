@@ -3,6 +3,7 @@
 
 use chapters::headline::{self, Checkpoints, OptimizerChoice, RunConfig};
 use chapters::predict;
+use chapters::preflight;
 use chapters::session::{captured_output_path, default_figures_dir};
 use chapters::{CHAPTERS, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -94,6 +95,15 @@ struct RunArgs {
     /// had not stopped (needs the same settings; --epochs may be larger).
     #[arg(long, global = true, requires = "checkpoint")]
     resume: bool,
+    /// Delete the checkpoints an earlier run left in the --checkpoint directory and start
+    /// afresh (without this, such a directory is refused, so that no run is overwritten).
+    #[arg(
+        long,
+        global = true,
+        requires = "checkpoint",
+        conflicts_with = "resume"
+    )]
+    replace_checkpoints: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -155,6 +165,7 @@ fn main() -> ExitCode {
             train(
                 &cli.run.config(),
                 checkpoints.as_ref(),
+                cli.run.replace_checkpoints,
                 &figures,
                 cli.run.save.as_deref(),
             )
@@ -191,7 +202,9 @@ fn main() -> ExitCode {
                     .or(cli.run.figures)
                     .unwrap_or_else(default_figures_dir);
                 let mut stdout = std::io::stdout();
-                (chapter.run)(&mut Session::new(&mut stdout, Some(figures)))
+                preflight::writable_dir(&figures, "the figure directory")
+                    .map_err(Into::into)
+                    .and_then(|()| (chapter.run)(&mut Session::new(&mut stdout, Some(figures))))
             }
             None => {
                 eprintln!(
@@ -235,15 +248,37 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
 fn train(
     config: &RunConfig,
     checkpoints: Option<&Checkpoints>,
+    replace_checkpoints: bool,
     figures: &std::path::Path,
     save: Option<&std::path::Path>,
 ) -> CommandResult {
+    // Every output is checked before the first epoch, so that no training is lost to a path
+    // that cannot be written at the end.
+    preflight::writable_dir(figures, "the figure directory")?;
+    if let Some(checkpoints) = checkpoints {
+        let notes =
+            preflight::checkpoint_dir(&checkpoints.dir, checkpoints.resume, replace_checkpoints)?;
+        for note in notes {
+            println!("{note}");
+        }
+        nabla::checkpoint::prepare(&checkpoints.dir, 1..=config.epochs)?;
+    }
+    let save = match save {
+        Some(path) => {
+            let target = nabla::model_file::check_save_target(path)?;
+            if let Some(note) = target.symlink_note() {
+                println!("{note}");
+            }
+            Some(target.file)
+        }
+        None => None,
+    };
     println!("{}", headline::describe(config));
     let trained = headline::run_with_checkpoints(config, checkpoints, |report| {
         println!("{}", headline::format_epoch(report))
     })?;
-    println!("{}", headline::format_final(&trained.reports));
-    if let Some(path) = save {
+    println!("{}", headline::format_final(&trained));
+    if let Some(path) = &save {
         nabla::model_file::save(path, &trained.network)?;
         println!(
             "saved the network to {} (predict with `nabla predict --model {0} --image FILE.png`)",

@@ -35,7 +35,15 @@ impl<'a> Session<'a> {
         match &self.figures {
             None => Ok(None),
             Some(dir) => {
-                std::fs::create_dir_all(dir)?;
+                std::fs::create_dir_all(dir).map_err(|error| {
+                    std::io::Error::new(
+                        error.kind(),
+                        format!(
+                            "cannot create the figure directory {}: {error}",
+                            dir.display()
+                        ),
+                    )
+                })?;
                 Ok(Some(dir.join(name)))
             }
         }

@@ -31,6 +31,11 @@ pub enum Error {
         /// A learning rate ten times smaller.
         suggestion: f64,
     },
+    /// Training was refused (its data cannot be trained or tested on) or stopped by a check of
+    /// its progress (the loss far above where it started, accuracy at chance level); the
+    /// message says what happened and what to try.
+    #[error("{0}")]
+    Training(String),
     /// A checkpoint cannot be resumed from (missing, or saved with other settings).
     #[error("{0}")]
     Checkpoint(String),

@@ -64,17 +64,22 @@ pub fn default_dir() -> PathBuf {
         .join("mnist")
 }
 
+/// The training images.
+pub const TRAIN_IMAGES: &str = "train-images-idx3-ubyte.gz";
+/// The training labels.
+pub const TRAIN_LABELS: &str = "train-labels-idx1-ubyte.gz";
+/// The test images.
+pub const TEST_IMAGES: &str = "t10k-images-idx3-ubyte.gz";
+/// The test labels.
+pub const TEST_LABELS: &str = "t10k-labels-idx1-ubyte.gz";
+/// The four files of the data set, in the order of its documentation.
+pub const FILES: [&str; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS];
+
 /// Loads both sets from `dir`, which holds the four `*-ubyte.gz` files.
 pub fn load(dir: &Path) -> Result<Mnist, DataError> {
     Ok(Mnist {
-        train: load_split(
-            &dir.join("train-images-idx3-ubyte.gz"),
-            &dir.join("train-labels-idx1-ubyte.gz"),
-        )?,
-        test: load_split(
-            &dir.join("t10k-images-idx3-ubyte.gz"),
-            &dir.join("t10k-labels-idx1-ubyte.gz"),
-        )?,
+        train: load_split(&dir.join(TRAIN_IMAGES), &dir.join(TRAIN_LABELS))?,
+        test: load_split(&dir.join(TEST_IMAGES), &dir.join(TEST_LABELS))?,
     })
 }
 
