@@ -7,6 +7,7 @@
 //! Step         := `=>` Layer
 //! Layer        := ActivationName Argument? Width
 //! Argument     := `(` `-`? number `)`
+//! Width        := `-`? integer         (a minus sign is parsed so that validation can reject it)
 //! ```
 //!
 //! Parsing only checks the shape of the input; [`crate::valid`] checks the meaning (known
@@ -90,8 +91,10 @@ pub struct Argument {
     pub span: Span,
 }
 
-/// A layer width as written.
+/// A layer width as written. A minus sign is kept, so that validation can say why `-8` is
+/// wrong; syn would otherwise read `-8` as one literal whose value does not fit a `usize`.
 pub struct Width {
+    pub minus: Option<Token![-]>,
     pub literal: LitInt,
 }
 
@@ -105,7 +108,7 @@ impl Parse for Invocation {
             );
             return Err(syn::Error::new(Span::call_site(), message));
         }
-        if input.peek(LitInt) || input.peek(LitFloat) {
+        if input.peek(LitInt) || input.peek(LitFloat) || input.peek(Token![-]) {
             input.parse().map(Invocation::Anonymous)
         } else if input.peek(Token![#]) || input.peek(Token![pub]) || input.peek(Token![struct]) {
             input.parse().map(Invocation::Named)
@@ -260,16 +263,21 @@ impl Parse for Argument {
 
 impl Parse for Width {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        let minus: Option<Token![-]> = input.parse()?;
         if input.peek(LitInt) {
             return Ok(Width {
+                minus,
                 literal: input.parse()?,
             });
         }
         if input.peek(LitFloat) {
             let literal: LitFloat = input.parse()?;
             return Err(syn::Error::new_spanned(
-                &literal,
-                format!("a width counts units, so it must be a whole number, not `{literal}`"),
+                quote::quote!(#minus #literal),
+                format!(
+                    "a width counts units, so it must be a whole number, not `{}{literal}`",
+                    if minus.is_some() { "-" } else { "" }
+                ),
             ));
         }
         Err(input.error("expected a width (a whole number of units)"))

@@ -30,6 +30,12 @@ fn errors_name_the_problem() {
     assert!(error_of("784 => softmax 128 => relu 10").contains("only be the output layer"));
     assert!(error_of("784 => relu 0").contains("at least 1"));
     assert!(error_of("784 => relu 12.5").contains("whole number"));
+    assert!(error_of("784 => relu -8").contains("a layer width must be a positive whole number"));
+    assert!(error_of("-784 => relu 8").contains("the input width must be a positive"));
+    assert!(
+        error_of("pub struct Net: -784 => relu 8").contains("the input width must be a positive")
+    );
+    assert!(error_of("784 => relu -12.5").contains("not `-12.5`"));
     assert!(error_of("784 => relu").contains("missing the width"));
     assert!(error_of("784 => relu 128 =>").contains("trailing `=>`"));
     assert!(error_of("").contains("empty network"));
@@ -47,6 +53,21 @@ fn suggestions_catch_typos_but_not_strangers() {
     assert_eq!(suggestion("ReLU"), Some("relu"));
     assert_eq!(suggestion("leakyrelu"), Some("leaky_relu"));
     assert_eq!(suggestion("convolution"), None);
+}
+
+#[test]
+fn each_name_gets_its_own_module() {
+    use crate::expand::module_name;
+    let module = |name: &str| module_name(&syn::parse_str(name).unwrap()).to_string();
+    assert_eq!(module("Mnist"), "mnist_network");
+    assert_eq!(module("MnistNet"), "mnist_net_network");
+    assert_eq!(module("Net2Layer"), "net2_layer_network");
+    assert_eq!(module("r#Net"), "net_network");
+    assert_eq!(module("NET"), "_NET_network");
+    assert_eq!(module("XORNet"), "_XORNet_network");
+    assert_eq!(module("net"), "_net_network");
+    assert_eq!(module("Mnist_Net"), "_Mnist_Net_network");
+    assert_eq!(module("Réseau"), "réseau_network");
 }
 
 /// Feeds the macro thousands of token sequences built from its own vocabulary and junk, in a

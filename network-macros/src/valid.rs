@@ -16,6 +16,7 @@ pub struct Network {
 }
 
 /// `#[attributes] pub struct Name`.
+#[derive(Clone)]
 pub struct Declaration {
     pub attributes: Vec<Attribute>,
     pub visibility: Visibility,
@@ -189,6 +190,12 @@ fn layer(layer: &ast::Layer, is_last: bool) -> syn::Result<Layer> {
 
 fn width(width: &ast::Width, what: &str) -> syn::Result<usize> {
     let literal = &width.literal;
+    if let Some(minus) = &width.minus {
+        return Err(syn::Error::new_spanned(
+            quote::quote!(#minus #literal),
+            format!("{what} must be a positive whole number, not `-{literal}`"),
+        ));
+    }
     if !literal.suffix().is_empty() {
         let message = format!(
             "{what} is a plain number: remove the suffix `{}`",
