@@ -251,3 +251,38 @@ fn move_number(line: &str, which: usize, tolerance: Tolerance) -> Option<String>
     }
     Some(rebuilt)
 }
+
+#[test]
+fn the_readmes_sample_output_is_what_the_headline_run_prints() {
+    // The README shows the start and end of the headline run; chapter 8 captures the same run.
+    let readme = fs::read_to_string(chapters::session::book_dir().join("../../README.md"))
+        .expect("the README is readable");
+    let sample = readme
+        .split("```text\n")
+        .find(|block| block.starts_with("MNIST "))
+        .and_then(|block| block.split("```").next())
+        .expect("the README shows the headline run's output");
+    let captured = read_captured("ch08");
+    let mut compared = 0;
+    for line in sample.lines().filter(|line| *line != "...") {
+        // The captured line that starts like this one: `MNIST`, `epoch  2`, `final`.
+        let key = |text: &str| {
+            text.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let twin = captured
+            .lines()
+            .find(|c| key(c) == key(line))
+            .unwrap_or_else(|| panic!("the README shows `{line}`, which the run does not print"));
+        let comparison = compare(twin, line, &rules("ch08"));
+        assert!(
+            comparison.differences.is_empty(),
+            "the README's sample differs from the run:\n{}",
+            comparison.differences.join("\n")
+        );
+        compared += 1;
+    }
+    assert!(compared >= 4, "only {compared} lines compared");
+}
