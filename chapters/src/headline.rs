@@ -136,9 +136,9 @@ pub fn run_with_checkpoints(
         if epochs_done >= config.epochs {
             return Err(nabla::Error::Checkpoint(format!(
                 "cannot resume: the latest checkpoint in {} is of epoch {epochs_done}, and this \
-                 run has {} epochs; ask for more with --epochs",
+                 run has {}; ask for more with --epochs",
                 dir.display(),
-                config.epochs
+                count(config.epochs, "epoch", "epochs")
             )));
         }
         checkpoint::replay_shuffles(&mut rng, train.len(), epochs_done);
@@ -194,10 +194,10 @@ pub fn check_data(digits: &mnist::Mnist, dir: &Path) -> Result<()> {
     }
     if digits.train.len() < digits.test.len() {
         eprintln!(
-            "warning: the training set ({} images) is smaller than the test set ({} images): \
-             are the training and test files in {} swapped?",
-            digits.train.len(),
-            digits.test.len(),
+            "warning: the training set ({}) is smaller than the test set ({}): are the \
+             training and test files in {} swapped?",
+            count(digits.train.len(), "image", "images"),
+            count(digits.test.len(), "image", "images"),
             dir.display()
         );
     }

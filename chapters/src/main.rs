@@ -297,9 +297,10 @@ fn train(
 fn bench(config: &RunConfig) -> CommandResult {
     use headline::Implementation::{HandWired, Macro};
     println!(
-        "benchmark: {} training epochs of the headline recipe on one thread (batch {}), \
-         network! and hand-wired versions alternating",
-        config.epochs, config.batch_size
+        "benchmark: {} of the headline recipe on one thread (batch {}), network! and \
+         hand-wired versions alternating",
+        headline::count(config.epochs, "training epoch", "training epochs"),
+        config.batch_size
     );
     let seconds = headline::bench(config, &[Macro, HandWired])?;
     for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
