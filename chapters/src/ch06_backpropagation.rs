@@ -262,6 +262,20 @@ pub fn step_size_errors(
         .collect()
 }
 
+/// The entries of W¹ with the `count` largest gradients in `gradients`, largest first.
+pub fn largest_first_layer_entries(gradients: &Probe<f64>, count: usize) -> Vec<usize> {
+    let first_layer = gradients.layer1.weights.as_slice();
+    let mut entries: Vec<usize> = (0..first_layer.len()).collect();
+    entries.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
+    entries.truncate(count);
+    entries
+}
+
+/// The step sizes of the experiment: 10⁻¹, 10⁻², …, 10⁻⁹.
+pub fn step_sizes() -> Vec<f64> {
+    (1..=9).map(|k| 10f64.powi(-k)).collect()
+}
+
 /// The median over `entries` of W¹ of [`step_size_errors`]: for each step, in `f64` and `f32`.
 pub fn median_step_size_errors(
     probe: &Probe<f64>,
@@ -522,11 +536,8 @@ fn cost_and_check(session: &mut Session) -> ChapterResult {
     // The step-size experiment uses the 16 entries of W¹ with the largest gradients. Once
     // rounding dominates, one entry's error is noise that another CPU's matrix kernel changes;
     // the median of several is a steady measure of its size.
-    let first_layer = gradients.layer1.weights.as_slice();
-    let mut entries: Vec<usize> = (0..first_layer.len()).collect();
-    entries.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
-    entries.truncate(16);
-    let steps: Vec<f64> = (1..=9).map(|k| 10f64.powi(-k)).collect();
+    let entries = largest_first_layer_entries(&gradients, 16);
+    let steps = step_sizes();
     let errors = median_step_size_errors(&probe, &input, &targets, &entries, &steps);
     writeln!(
         out,

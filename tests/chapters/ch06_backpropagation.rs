@@ -10,8 +10,8 @@
 
 use chapters::ch06_backpropagation::{
     BLOB_CENTRES, KINK_DISTANCE, KINK_STEPS, Probe, SEED, backward_multiply_adds,
-    forward_multiply_adds, kink_checks, median_step_size_errors, probe_setup, step_size_errors,
-    train_blobs, train_linear, train_xor, widths,
+    forward_multiply_adds, kink_checks, largest_first_layer_entries, median_step_size_errors,
+    probe_setup, step_size_errors, step_sizes, train_blobs, train_linear, train_xor, widths,
 };
 use nabla::Batch;
 use nabla::activation::{Sigmoid, Tanh, apply, apply_derivative};
@@ -634,11 +634,8 @@ fn eq_6_10_central_differences_need_f64() {
     // gets within the tolerance of 10⁻⁶.
     let (probe, input, targets) = probe_setup();
     let (_, gradients) = loss_and_gradients(&probe, &SoftmaxCrossEntropy, &input, &targets);
-    let first_layer = gradients.layer1.weights.as_slice();
-    let mut largest: Vec<usize> = (0..first_layer.len()).collect();
-    largest.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
-    let steps: Vec<f64> = (1..=9).map(|k| 10f64.powi(-k)).collect();
-    for &index in &largest[..3] {
+    let steps = step_sizes();
+    for index in largest_first_layer_entries(&gradients, 3) {
         let errors = step_size_errors(&probe, &input, &targets, index, &steps);
         let best64 = errors.iter().map(|e| e.1).fold(f64::INFINITY, f64::min);
         let best32 = errors.iter().map(|e| e.2).fold(f64::INFINITY, f64::min);
@@ -657,11 +654,8 @@ fn eq_6_10_the_median_error_is_smallest_near_the_default_step() {
     // of 0) once 2h|∂C/∂w| falls below the spacing of f32 numbers near C.
     let (probe, input, targets) = probe_setup();
     let (_, gradients) = loss_and_gradients(&probe, &SoftmaxCrossEntropy, &input, &targets);
-    let first_layer = gradients.layer1.weights.as_slice();
-    let mut entries: Vec<usize> = (0..first_layer.len()).collect();
-    entries.sort_by(|&i, &j| first_layer[j].abs().total_cmp(&first_layer[i].abs()));
-    entries.truncate(16);
-    let steps: Vec<f64> = (1..=9).map(|k| 10f64.powi(-k)).collect();
+    let entries = largest_first_layer_entries(&gradients, 16);
+    let steps = step_sizes();
     let medians = median_step_size_errors(&probe, &input, &targets, &entries, &steps);
     let best = medians
         .iter()
