@@ -9,7 +9,7 @@ use nabla::data::Dataset;
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Parameters;
 use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
-use nabla::train::{EpochReport, TrainConfig, fit_from};
+use nabla::train::{EpochReport, TrainConfig, fit_from, on_epoch};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -67,7 +67,6 @@ fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<Ep
     let config = TrainConfig {
         epochs,
         batch_size: 32,
-        progress: false,
     };
     let reports = fit_from(
         &mut network,
@@ -78,10 +77,10 @@ fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<Ep
         &config,
         done,
         &mut rng,
-        |report, network, optimizer| match dir {
+        on_epoch(|report, network, optimizer| match dir {
             Some(dir) => checkpoint::save(dir, report.epoch, network, optimizer, &settings),
             None => Ok(()),
-        },
+        }),
     )
     .unwrap();
     (network, reports)

@@ -310,7 +310,6 @@ fn mlp_reaches_90_percent_on_held_out_digits_after_training_on_2000() {
     let config = TrainConfig {
         epochs: 8,
         batch_size: 32,
-        progress: false,
     };
     let reports = fit(
         &mut network,
@@ -357,7 +356,6 @@ fn absurd_learning_rate_diverges_with_a_helpful_error() {
     let config = TrainConfig {
         epochs: 3,
         batch_size: 10,
-        progress: false,
     };
     let learning_rate = 1e30;
     let mut epochs_seen = 0;
@@ -413,7 +411,6 @@ fn a_loss_that_overflows_to_infinity_is_divergence_too() {
     let config = TrainConfig {
         epochs: 50,
         batch_size: 10,
-        progress: false,
     };
     let error = fit(
         &mut network,
@@ -442,7 +439,6 @@ fn moderate_learning_rate_does_not_diverge_on_the_same_data() {
     let config = TrainConfig {
         epochs: 3,
         batch_size: 10,
-        progress: false,
     };
     let reports = fit(
         &mut network,
@@ -467,7 +463,6 @@ fn unusable_settings_are_errors() {
         let config = TrainConfig {
             epochs: 1,
             batch_size,
-            progress: false,
         };
         let optimizer = &mut Sgd::new(0.1);
         fit(

@@ -28,7 +28,6 @@ pub fn run(session: &mut Session) -> ChapterResult {
     let config = TrainConfig {
         epochs: 500,
         batch_size: 4,
-        progress: false,
     };
     let loss = network.loss();
     fit(

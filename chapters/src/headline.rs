@@ -146,7 +146,6 @@ pub fn run_with_checkpoints(
     let train_config = TrainConfig {
         epochs: config.epochs,
         batch_size: config.batch_size,
-        progress: true,
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
     let reports = fit_from(
@@ -158,7 +157,7 @@ pub fn run_with_checkpoints(
         &train_config,
         epochs_done,
         &mut rng,
-        |report, network, optimizer| {
+        crate::progress::with_progress_bar(|report, network, optimizer| {
             // Report the epoch first, so that the numbers that stop a run are shown too.
             on_epoch(report);
             if let Some(problem) = progress_problem(report, config) {
@@ -168,7 +167,7 @@ pub fn run_with_checkpoints(
                 checkpoint::save(dir, report.epoch, network, optimizer, &settings)?;
             }
             Ok(())
-        },
+        }),
     )
     .map_err(|error| better_suggestion(error, config))?;
     Ok(Trained {
@@ -412,7 +411,6 @@ fn timed_epochs<'a, N: Network<f32, PIXELS, CLASSES> + 'a>(
     let mut optimizer = config.optimizer.build(config.learning_rate);
     let mut trainer = Trainer::new(&network);
     let batch_size = config.batch_size;
-    let hidden = indicatif::ProgressBar::hidden();
     Box::new(move || {
         let report = trainer.epoch(
             &mut network,
@@ -421,7 +419,7 @@ fn timed_epochs<'a, N: Network<f32, PIXELS, CLASSES> + 'a>(
             train,
             batch_size,
             &mut rng,
-            &hidden,
+            &mut || {},
         )?;
         Ok(report.seconds)
     })

@@ -17,6 +17,7 @@ pub mod hand_wired;
 pub mod headline;
 pub mod predict;
 pub mod preflight;
+pub mod progress;
 pub mod session;
 
 pub use session::{Chapter, ChapterResult, Session};

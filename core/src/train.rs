@@ -7,7 +7,6 @@ use crate::loss::Loss;
 use crate::network::Network;
 use crate::optim::Optimizer;
 use crate::{Error, Result, Scalar};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::Rng;
 use std::time::Instant;
 
@@ -18,8 +17,6 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Samples per mini-batch.
     pub batch_size: usize,
-    /// Show a progress bar (only ever drawn when standard error is a terminal).
-    pub progress: bool,
 }
 
 impl Default for TrainConfig {
@@ -27,8 +24,36 @@ impl Default for TrainConfig {
         Self {
             epochs: 10,
             batch_size: 64,
-            progress: true,
         }
+    }
+}
+
+/// What the caller of [`fit_from`] hears while training runs: each batch (for a progress bar,
+/// which is the program's business, not the library's) and each finished epoch (to print it,
+/// check it, or save a checkpoint). [`on_epoch`] makes one of a closure that hears only the
+/// finished epochs.
+pub trait Observer<N, O> {
+    /// Epoch `epoch` of `epochs` begins; it has `batches` mini-batches.
+    fn epoch_started(&mut self, _epoch: usize, _epochs: usize, _batches: usize) {}
+    /// One more mini-batch is done.
+    fn batch_done(&mut self) {}
+    /// The epoch's batches are over (also when training failed in it), before evaluation.
+    fn epoch_trained(&mut self) {}
+    /// The epoch is over and evaluated; an error stops training.
+    fn epoch_done(&mut self, report: &EpochReport, network: &N, optimizer: &O) -> Result<()>;
+}
+
+/// An [`Observer`] that hears only the finished epochs, made by [`on_epoch`].
+pub struct OnEpoch<F>(F);
+
+/// An observer that calls `f` with each finished epoch's report, the network and the optimizer.
+pub fn on_epoch<N, O, F: FnMut(&EpochReport, &N, &O) -> Result<()>>(f: F) -> OnEpoch<F> {
+    OnEpoch(f)
+}
+
+impl<N, O, F: FnMut(&EpochReport, &N, &O) -> Result<()>> Observer<N, O> for OnEpoch<F> {
+    fn epoch_done(&mut self, report: &EpochReport, network: &N, optimizer: &O) -> Result<()> {
+        (self.0)(report, network, optimizer)
     }
 }
 
@@ -74,7 +99,8 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
         }
     }
 
-    /// One pass over `data` in an order drawn from `rng`. Fails if the loss stops being finite.
+    /// One pass over `data` in an order drawn from `rng`, calling `on_batch` after each
+    /// mini-batch. Fails if the loss stops being finite.
     #[allow(clippy::too_many_arguments)]
     pub fn epoch(
         &mut self,
@@ -84,7 +110,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
         data: &Dataset<T, IN, OUT>,
         batch_size: usize,
         rng: &mut impl Rng,
-        progress: &ProgressBar,
+        on_batch: &mut dyn FnMut(),
     ) -> Result<EpochReport> {
         if batch_size == 0 {
             return Err(Error::InvalidSetting(
@@ -125,7 +151,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
                 &mut self.gradients,
             );
             optimizer.step(network, &self.gradients);
-            progress.inc(1);
+            on_batch();
         }
         // ANCHOR_END: batch_loop
         let seconds = start.elapsed().as_secs_f64();
@@ -151,7 +177,7 @@ pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>
     test: Option<&Dataset<T, IN, OUT>>,
     config: &TrainConfig,
     rng: &mut impl Rng,
-    mut on_epoch: impl FnMut(&EpochReport),
+    mut on_epoch_report: impl FnMut(&EpochReport),
 ) -> Result<Vec<EpochReport>> {
     fit_from(
         network,
@@ -162,10 +188,10 @@ pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>
         config,
         0,
         rng,
-        |report, _, _| {
-            on_epoch(report);
+        on_epoch(|report: &EpochReport, _: &_, _: &_| {
+            on_epoch_report(report);
             Ok(())
-        },
+        }),
     )
 }
 
@@ -173,7 +199,8 @@ pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>
 /// a fresh run): trains the remaining ones, numbering their reports from `epochs_done + 1`.
 /// `network`, `optimizer` and `rng` must be as those epochs left them (see
 /// [`crate::checkpoint`]). After each epoch `on_epoch` gets the report, the network and the
-/// optimizer, and may save a checkpoint; an error from it stops training.
+/// optimizer, and may save a checkpoint; an error from it stops training. It also hears of
+/// every batch (see [`Observer`]).
 #[allow(clippy::too_many_arguments)]
 pub fn fit_from<T, N, O, const IN: usize, const OUT: usize>(
     network: &mut N,
@@ -184,7 +211,7 @@ pub fn fit_from<T, N, O, const IN: usize, const OUT: usize>(
     config: &TrainConfig,
     epochs_done: usize,
     rng: &mut impl Rng,
-    mut on_epoch: impl FnMut(&EpochReport, &N, &O) -> Result<()>,
+    mut observer: impl Observer<N, O>,
 ) -> Result<Vec<EpochReport>>
 where
     T: Scalar,
@@ -194,9 +221,9 @@ where
     let mut trainer = Trainer::new(network);
     trainer.epochs_done = epochs_done;
     let mut reports = Vec::with_capacity(config.epochs.saturating_sub(epochs_done));
-    let batches = train.len().div_ceil(config.batch_size.max(1)) as u64;
+    let batches = train.len().div_ceil(config.batch_size.max(1));
     for epoch in epochs_done + 1..=config.epochs {
-        let progress = progress_bar(config.progress, batches, epoch, config.epochs);
+        observer.epoch_started(epoch, config.epochs, batches);
         let result = trainer.epoch(
             network,
             loss,
@@ -204,31 +231,15 @@ where
             train,
             config.batch_size,
             rng,
-            &progress,
+            &mut || observer.batch_done(),
         );
-        progress.finish_and_clear();
+        observer.epoch_trained();
         let mut report = result?;
         report.test_accuracy = test.map(|test| accuracy(network, test));
-        on_epoch(&report, network, optimizer)?;
+        observer.epoch_done(&report, network, optimizer)?;
         reports.push(report);
     }
     Ok(reports)
-}
-
-fn progress_bar(enabled: bool, batches: u64, epoch: usize, epochs: usize) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    // `stderr()` hides itself when standard error is not a terminal.
-    let bar = ProgressBar::with_draw_target(Some(batches), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "epoch {prefix} [{bar:30}] {pos}/{len} batches, {per_sec}, eta {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_prefix(format!("{epoch}/{epochs}"));
-    bar
 }
 
 /// How many columns of `logits` pick the class of `targets`: the largest entry for several
