@@ -9,7 +9,7 @@ use nabla::data::Dataset;
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Parameters;
 use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
-use nabla::train::{EpochReport, TrainConfig, fit_from, on_epoch};
+use nabla::train::{EpochReport, TrainConfig, fit, on_epoch};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -67,15 +67,15 @@ fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<Ep
     let config = TrainConfig {
         epochs,
         batch_size: 32,
+        epochs_done: done,
+        test: Some(&data),
     };
-    let reports = fit_from(
+    let reports = fit(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut optimizer,
         &data,
-        Some(&data),
         &config,
-        done,
         &mut rng,
         on_epoch(|report, network, optimizer| match dir {
             Some(dir) => checkpoint::save(dir, report.epoch, network, optimizer, &settings),

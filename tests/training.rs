@@ -8,7 +8,7 @@ use nabla::data::mnist::{self, PIXELS, RawDigits};
 use nabla::loss::{MeanSquaredError, SoftmaxCrossEntropy};
 use nabla::network::Parameters;
 use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
-use nabla::train::{TrainConfig, accuracy, fit};
+use nabla::train::{TrainConfig, accuracy, fit, on_epoch};
 use nabla_tests::{Tensors, seeded};
 use rand::Rng;
 use std::time::Instant;
@@ -310,16 +310,16 @@ fn mlp_reaches_90_percent_on_held_out_digits_after_training_on_2000() {
     let config = TrainConfig {
         epochs: 8,
         batch_size: 32,
+        ..TrainConfig::default()
     };
     let reports = fit(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut Adam::new(1e-3),
         &train,
-        None,
         &config,
         &mut rng,
-        |_| {},
+        (),
     )
     .expect("training does not diverge");
     let held_out = accuracy(&network, &test);
@@ -356,6 +356,7 @@ fn absurd_learning_rate_diverges_with_a_helpful_error() {
     let config = TrainConfig {
         epochs: 3,
         batch_size: 10,
+        ..TrainConfig::default()
     };
     let learning_rate = 1e30;
     let mut epochs_seen = 0;
@@ -364,10 +365,12 @@ fn absurd_learning_rate_diverges_with_a_helpful_error() {
         &SoftmaxCrossEntropy,
         &mut Sgd::new(learning_rate),
         &data,
-        None,
         &config,
         &mut rng,
-        |_| epochs_seen += 1,
+        on_epoch(|_, _, _| {
+            epochs_seen += 1;
+            Ok(())
+        }),
     )
     .expect_err("a learning rate of 1e30 must blow up");
     let nabla::Error::Diverged {
@@ -411,16 +414,16 @@ fn a_loss_that_overflows_to_infinity_is_divergence_too() {
     let config = TrainConfig {
         epochs: 50,
         batch_size: 10,
+        ..TrainConfig::default()
     };
     let error = fit(
         &mut network,
         &MeanSquaredError,
         &mut Sgd::new(1e3),
         &data,
-        None,
         &config,
         &mut rng,
-        |_| {},
+        (),
     )
     .expect_err("a learning rate of 1e3 makes the outputs grow without bound");
     let nabla::Error::Diverged { loss, .. } = error else {
@@ -439,16 +442,16 @@ fn moderate_learning_rate_does_not_diverge_on_the_same_data() {
     let config = TrainConfig {
         epochs: 3,
         batch_size: 10,
+        ..TrainConfig::default()
     };
     let reports = fit(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut Sgd::new(0.1),
         &data,
-        None,
         &config,
         &mut rng,
-        |_| {},
+        (),
     )
     .expect("SGD with η = 0.1 trains");
     assert!(reports.iter().all(|r| r.mean_loss.is_finite()));
@@ -463,6 +466,7 @@ fn unusable_settings_are_errors() {
         let config = TrainConfig {
             epochs: 1,
             batch_size,
+            ..TrainConfig::default()
         };
         let optimizer = &mut Sgd::new(0.1);
         fit(
@@ -470,10 +474,9 @@ fn unusable_settings_are_errors() {
             &SoftmaxCrossEntropy,
             optimizer,
             data,
-            None,
             &config,
             &mut seeded(1),
-            |_| {},
+            (),
         )
     };
     let error = train(&data, 0).expect_err("batch size 0");

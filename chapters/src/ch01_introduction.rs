@@ -28,6 +28,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     let config = TrainConfig {
         epochs: 500,
         batch_size: 4,
+        ..TrainConfig::default()
     };
     let loss = network.loss();
     fit(
@@ -35,10 +36,9 @@ pub fn run(session: &mut Session) -> ChapterResult {
         &loss,
         &mut Adam::new(0.05),
         &data,
-        None,
         &config,
         &mut rng,
-        |_| {},
+        (),
     )?;
 
     let outputs = network.forward(&inputs);

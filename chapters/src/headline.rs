@@ -8,7 +8,7 @@ use nabla::data::mnist::{self, CLASSES, PIXELS};
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Network;
 use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
-use nabla::train::{EpochReport, TrainConfig, Trainer, fit_from};
+use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::path::{Path, PathBuf};
@@ -146,16 +146,16 @@ pub fn run_with_checkpoints(
     let train_config = TrainConfig {
         epochs: config.epochs,
         batch_size: config.batch_size,
+        epochs_done,
+        test: Some(&test),
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
-    let reports = fit_from(
+    let reports = fit(
         &mut network,
         &SoftmaxCrossEntropy,
         &mut optimizer,
         &train,
-        Some(&test),
         &train_config,
-        epochs_done,
         &mut rng,
         crate::progress::with_progress_bar(|report, network, optimizer| {
             // Report the epoch first, so that the numbers that stop a run are shown too.

@@ -10,25 +10,34 @@ use crate::{Error, Result, Scalar};
 use rand::Rng;
 use std::time::Instant;
 
-/// Settings for [`fit`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrainConfig {
-    /// Passes over the training data.
+/// Settings for [`fit`]: how many epochs, in batches of what size, from which epoch, and
+/// evaluated on what. `TrainConfig { epochs: 5, ..TrainConfig::default() }` changes one.
+#[derive(Clone, Copy, Debug)]
+pub struct TrainConfig<'a, T: Scalar, const IN: usize, const OUT: usize> {
+    /// Passes over the training data, in all (including `epochs_done`).
     pub epochs: usize,
     /// Samples per mini-batch.
     pub batch_size: usize,
+    /// Epochs a resumed run has already done (0 for a fresh run): training continues with epoch
+    /// `epochs_done + 1`. The network, the optimizer and the random number generator must be as
+    /// those epochs left them (see [`crate::checkpoint`]).
+    pub epochs_done: usize,
+    /// A held-out set to measure the accuracy on after every epoch, if any.
+    pub test: Option<&'a Dataset<T, IN, OUT>>,
 }
 
-impl Default for TrainConfig {
+impl<T: Scalar, const IN: usize, const OUT: usize> Default for TrainConfig<'_, T, IN, OUT> {
     fn default() -> Self {
         Self {
             epochs: 10,
             batch_size: 64,
+            epochs_done: 0,
+            test: None,
         }
     }
 }
 
-/// What the caller of [`fit_from`] hears while training runs: each batch (for a progress bar,
+/// What the caller of [`fit`] hears while training runs: each batch (for a progress bar,
 /// which is the program's business, not the library's) and each finished epoch (to print it,
 /// check it, or save a checkpoint). [`on_epoch`] makes one of a closure that hears only the
 /// finished epochs.
@@ -49,6 +58,13 @@ pub struct OnEpoch<F>(F);
 /// An observer that calls `f` with each finished epoch's report, the network and the optimizer.
 pub fn on_epoch<N, O, F: FnMut(&EpochReport, &N, &O) -> Result<()>>(f: F) -> OnEpoch<F> {
     OnEpoch(f)
+}
+
+/// Nobody listening: `fit(…, &mut rng, ())`.
+impl<N, O> Observer<N, O> for () {
+    fn epoch_done(&mut self, _: &EpochReport, _: &N, _: &O) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl<N, O, F: FnMut(&EpochReport, &N, &O) -> Result<()>> Observer<N, O> for OnEpoch<F> {
@@ -166,50 +182,16 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
     }
 }
 
-/// Trains `network` for `config.epochs` epochs, evaluating on `test` after each, and calls
-/// `on_epoch` with each epoch's report. Returns all reports.
-#[allow(clippy::too_many_arguments)]
-pub fn fit<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize>(
-    network: &mut N,
-    loss: &impl Loss<T, OUT>,
-    optimizer: &mut impl Optimizer<T>,
-    train: &Dataset<T, IN, OUT>,
-    test: Option<&Dataset<T, IN, OUT>>,
-    config: &TrainConfig,
-    rng: &mut impl Rng,
-    mut on_epoch_report: impl FnMut(&EpochReport),
-) -> Result<Vec<EpochReport>> {
-    fit_from(
-        network,
-        loss,
-        optimizer,
-        train,
-        test,
-        config,
-        0,
-        rng,
-        on_epoch(|report: &EpochReport, _: &_, _: &_| {
-            on_epoch_report(report);
-            Ok(())
-        }),
-    )
-}
-
-/// [`fit`] for a run that has already done `epochs_done` of its `config.epochs` epochs (0 for
-/// a fresh run): trains the remaining ones, numbering their reports from `epochs_done + 1`.
-/// `network`, `optimizer` and `rng` must be as those epochs left them (see
-/// [`crate::checkpoint`]). After each epoch `on_epoch` gets the report, the network and the
-/// optimizer, and may save a checkpoint; an error from it stops training. It also hears of
-/// every batch (see [`Observer`]).
-#[allow(clippy::too_many_arguments)]
-pub fn fit_from<T, N, O, const IN: usize, const OUT: usize>(
+/// Trains `network` on `train` for `config.epochs` epochs (continuing after
+/// `config.epochs_done`), measuring the accuracy on `config.test` after each, and returns one
+/// report per epoch trained. `observer` hears each batch and each finished epoch (with the
+/// network and the optimizer, so it may save a checkpoint); an error from it stops training.
+pub fn fit<T, N, O, const IN: usize, const OUT: usize>(
     network: &mut N,
     loss: &impl Loss<T, OUT>,
     optimizer: &mut O,
     train: &Dataset<T, IN, OUT>,
-    test: Option<&Dataset<T, IN, OUT>>,
-    config: &TrainConfig,
-    epochs_done: usize,
+    config: &TrainConfig<T, IN, OUT>,
     rng: &mut impl Rng,
     mut observer: impl Observer<N, O>,
 ) -> Result<Vec<EpochReport>>
@@ -218,6 +200,7 @@ where
     N: Network<T, IN, OUT>,
     O: Optimizer<T>,
 {
+    let epochs_done = config.epochs_done;
     let mut trainer = Trainer::new(network);
     trainer.epochs_done = epochs_done;
     let mut reports = Vec::with_capacity(config.epochs.saturating_sub(epochs_done));
@@ -235,7 +218,7 @@ where
         );
         observer.epoch_trained();
         let mut report = result?;
-        report.test_accuracy = test.map(|test| accuracy(network, test));
+        report.test_accuracy = config.test.map(|test| accuracy(network, test));
         observer.epoch_done(&report, network, optimizer)?;
         reports.push(report);
     }
