@@ -26,6 +26,20 @@ pub trait Parameters<T: Scalar>: Sized {
     /// as nalgebra stores it), so a `[out, in]` weight is nalgebra's `OUT × IN` matrix.
     fn tensor_specs(&self) -> Vec<TensorSpec>;
 
+    /// The name and shape of each *buffer*: a tensor that is saved with the model but not
+    /// trained, such as batch normalization's running averages. [`Parameters::visit`] and its
+    /// kin, and so the optimizers and the gradient checker, never see buffers. Most models have
+    /// none.
+    fn buffer_specs(&self) -> Vec<TensorSpec> {
+        Vec::new()
+    }
+
+    /// Calls `visit` on each buffer, in the order of [`Parameters::buffer_specs`].
+    fn visit_buffers(&self, _visit: &mut dyn FnMut(&[T])) {}
+
+    /// Calls `visit` on each buffer, in order, for writing.
+    fn visit_buffers_mut(&mut self, _visit: &mut dyn FnMut(&mut [T])) {}
+
     /// A short description of the model's architecture, saved with it by
     /// [`crate::model_file::save`]. Networks declared with `network!` give their declaration
     /// (`784 => relu 128 => softmax 10`); the default is the type's name.

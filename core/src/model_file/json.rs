@@ -1,7 +1,8 @@
 //! The small JSON reader and writer behind safetensors headers: exactly the subset a header
 //! uses, with a depth limit, and never a panic on malformed input.
 
-use super::MAX_DEPTH;
+/// How deeply JSON values may nest in a header (this format needs 3 levels).
+const MAX_DEPTH: usize = 8;
 
 /// `text` as a JSON string literal.
 pub(super) fn json_string(text: &str) -> String {

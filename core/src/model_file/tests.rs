@@ -1,6 +1,10 @@
 //! Unit tests of the safetensors reader and writer.
+use super::json::{Json, Parser, json_string};
+use super::layout::{column_major_positions, unflatten};
+use super::load::declared_architecture;
 use super::*;
 use crate::dense::Dense;
+use crate::network::Parameters;
 use crate::{HeapMatrix, init::Init};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
