@@ -15,12 +15,15 @@ extern crate self as nabla;
 
 pub mod activation;
 pub mod batch;
+pub mod batchnorm;
 pub mod checkpoint;
 pub mod data;
 pub mod dense;
+pub mod dropout;
 pub mod error;
 pub mod gradcheck;
 pub mod init;
+pub mod layer;
 pub mod linalg;
 pub mod loss;
 pub mod matrix;

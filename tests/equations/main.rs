@@ -4,6 +4,7 @@
 
 mod activations;
 mod dense;
+mod layers;
 mod losses;
 mod network;
 mod properties;
