@@ -3,6 +3,7 @@
 //! by cross-entropy has the gradient `ŷ − y`, and shows the textbook formulas overflowing where
 //! nabla's fused, log-sum-exp forms stay exact.
 
+use crate::ch03_activations::softmax_jacobian;
 use crate::{ChapterResult, Session};
 use nabla::Batch;
 use nabla::activation::{Sigmoid, sigmoid, softmax_into};
@@ -69,21 +70,9 @@ pub fn steps_to_escape(
 // ANCHOR_END: escape
 
 // ANCHOR: chain_rule
-/// The softmax Jacobian `J[k][j] = ∂ŷₖ/∂zⱼ = ŷₖ (δₖⱼ − ŷⱼ)` (equation 5.8).
-pub fn softmax_jacobian(z: &[f64]) -> Vec<Vec<f64>> {
-    let mut p = vec![0.0; z.len()];
-    softmax_into(z, &mut p);
-    (0..z.len())
-        .map(|k| {
-            (0..z.len())
-                .map(|j| p[k] * (if k == j { 1.0 } else { 0.0 } - p[j]))
-                .collect()
-        })
-        .collect()
-}
-
 /// `∂C/∂zⱼ = Σₖ (∂C/∂ŷₖ) (∂ŷₖ/∂zⱼ)` for `C = −Σₖ yₖ ln ŷₖ`, with `∂C/∂ŷₖ = −yₖ/ŷₖ`: the full
-/// chain rule through the Jacobian, which equation 5.9 simplifies to `ŷ − y`.
+/// chain rule through the Jacobian `∂ŷₖ/∂zⱼ = ŷₖ (δₖⱼ − ŷⱼ)` (equation 5.8, computed by
+/// chapter 3's `softmax_jacobian`), which equation 5.9 simplifies to `ŷ − y`.
 pub fn softmax_ce_gradient_by_chain_rule(z: &[f64], y: &[f64]) -> Vec<f64> {
     let mut p = vec![0.0; z.len()];
     softmax_into(z, &mut p);

@@ -8,7 +8,7 @@ use nabla::batch::one_hot;
 use nabla::data::Dataset;
 use nabla::gradcheck::{GradCheckOptions, GradCheckReport, check_gradients, relative_error};
 use nabla::loss::{Loss, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
-use nabla::network::{Network, Parameters, loss_and_gradients};
+use nabla::network::{Network, Parameters, TensorSpec, loss_and_gradients};
 use nabla::optim::{Optimizer, Sgd};
 use nabla::{Batch, Scalar, network};
 use plot::{DecisionPlot, LineChart, Series};
@@ -172,14 +172,6 @@ pub fn train_linear(seed: u64) -> Trained<Linear, 2> {
         data,
         losses,
     }
-}
-
-/// The layer widths of a network, read from its architecture (`"8 => tanh 16 => …"`).
-pub fn widths(architecture: &str) -> Vec<usize> {
-    architecture
-        .split_whitespace()
-        .filter_map(|word| word.parse().ok())
-        .collect()
 }
 
 // ANCHOR: count
@@ -498,7 +490,7 @@ fn cost_and_check(session: &mut Session) -> ChapterResult {
     let numeric_time = start.elapsed();
     // ANCHOR_END: cost
 
-    let widths = widths(Probe::<f64>::ARCHITECTURE);
+    let widths = Probe::<f64>::WIDTHS;
     let forward = forward_multiply_adds(&widths, samples);
     let backward = backward_multiply_adds(&widths, samples);
     let out = &mut session.out;
@@ -531,7 +523,8 @@ fn cost_and_check(session: &mut Session) -> ChapterResult {
         "  time for central differences: {:.3} ms",
         milliseconds(numeric_time)
     )?;
-    write_report(out, "Gradient check in f64, h = 1e-5", &widths, &report)?;
+    let specs = probe.tensor_specs();
+    write_report(out, "Gradient check in f64, h = 1e-5", &specs, &report)?;
 
     // The step-size experiment uses the 16 entries of W¹ with the largest gradients. Once
     // rounding dominates, one entry's error is noise that another CPU's matrix kernel changes;
@@ -571,33 +564,54 @@ fn cost_and_check(session: &mut Session) -> ChapterResult {
     Ok(())
 }
 
-/// The name of entry `index` of parameter tensor `tensor` in a network of these widths:
-/// tensors alternate `W¹, b¹, W², b², …`, and weights are stored column by column.
-pub fn parameter_name(widths: &[usize], tensor: usize, index: usize) -> String {
+/// The name of entry `index` of the tensor `spec` describes, in the book's notation:
+/// `layer2.weight` entry 5 of shape `[4, 16]` is `W²[1, 1]`, `layer1.bias` entry 3 is `b¹[3]`.
+/// Entries are numbered as the tensor is visited, the first index varying fastest (weights are
+/// stored column by column). A tensor that is not a dense layer's `layerN.weight` or
+/// `layerN.bias` keeps its own name.
+pub fn parameter_name(spec: &TensorSpec, index: usize) -> String {
+    let mut rest = index;
+    let position: Vec<String> = spec
+        .shape
+        .iter()
+        .map(|&size| {
+            let coordinate = rest % size;
+            rest /= size;
+            coordinate.to_string()
+        })
+        .collect();
+    let symbol = book_symbol(spec).unwrap_or_else(|| spec.name.clone());
+    format!("{symbol}[{}]", position.join(", "))
+}
+
+/// A dense layer's `layer2.weight` (a matrix) → `W²`, its `layer2.bias` (a vector) → `b²`;
+/// `None` for any other tensor.
+fn book_symbol(spec: &TensorSpec) -> Option<String> {
     const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let layer = tensor / 2 + 1;
+    let (layer, kind) = spec.name.split_once('.')?;
+    let layer: usize = layer.strip_prefix("layer")?.parse().ok()?;
+    let letter = match (kind, spec.shape.len()) {
+        ("weight", 2) => 'W',
+        ("bias", 1) => 'b',
+        _ => return None,
+    };
     let superscript: String = layer
         .to_string()
         .chars()
         .filter_map(|digit| digit.to_digit(10).map(|d| SUPERSCRIPTS[d as usize]))
         .collect();
-    if tensor % 2 == 0 {
-        let rows = widths[layer];
-        format!("W{superscript}[{}, {}]", index % rows, index / rows)
-    } else {
-        format!("b{superscript}[{index}]")
-    }
+    Some(format!("{letter}{superscript}"))
 }
 
 /// Prints a gradient check's report.
 fn write_report(
     out: &mut dyn std::io::Write,
     title: &str,
-    widths: &[usize],
+    specs: &[TensorSpec],
     report: &GradCheckReport,
 ) -> ChapterResult {
     let (tensor, index, analytic, numeric) = report.worst;
-    let name = parameter_name(widths, tensor, index);
+    let name = parameter_name(&specs[tensor], index);
     writeln!(out, "{title}: {} parameters", report.checked)?;
     writeln!(
         out,
@@ -629,7 +643,7 @@ pub fn copy_parameters<S: Scalar, T: Scalar>(
 /// matters most to the two class scores.
 fn most_influential_unit(network: &Blobs<f64>) -> usize {
     let w = network.layer2.weights.view();
-    (0..8)
+    (0..w.ncols())
         .max_by(|&i, &j| {
             (w[(1, i)] - w[(0, i)])
                 .abs()
@@ -678,14 +692,14 @@ pub fn kink_checks(trained: &Blobs) -> (usize, Vec<GradCheckReport>) {
 /// Prints the gradient checks next to a ReLU kink.
 fn kink(session: &mut Session, trained: &Blobs) -> ChapterResult {
     let (unit, reports) = kink_checks(trained);
-    let widths = widths(Blobs::<f64>::ARCHITECTURE);
+    let specs = trained.tensor_specs();
     writeln!(
         session.out,
         "Hidden unit {unit} of the blobs network put at z = {KINK_DISTANCE:.0e} for (0.5, 0.5)"
     )?;
     for (step, report) in KINK_STEPS.iter().zip(&reports) {
         let title = format!("Gradient check next to the kink, h = {step:.0e}");
-        write_report(session.out, &title, &widths, report)?;
+        write_report(session.out, &title, &specs, report)?;
     }
     Ok(())
 }

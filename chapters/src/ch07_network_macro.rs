@@ -22,8 +22,8 @@ network! {
 }
 // ANCHOR_END: declare
 
-/// The type's name without module paths: `Dense<f32, 784, 128>`.
-fn short_type_name<T>() -> String {
+/// The name of `value`'s type without module paths: `Dense<f32, 784, 128>`.
+fn short_type_name<T>(_value: &T) -> String {
     let full = std::any::type_name::<T>();
     let mut short = String::new();
     for piece in full.split_inclusive(['<', '>', ',', ' ']) {
@@ -38,22 +38,10 @@ pub fn run(session: &mut Session) -> ChapterResult {
     // ANCHOR: inspect
     let mnist = Mnist::<f32>::new(&mut StdRng::seed_from_u64(0));
     writeln!(out, "Mnist: {}", Mnist::<f32>::ARCHITECTURE)?;
-    writeln!(
-        out,
-        "  layer1: {}",
-        short_type_name::<nabla::dense::Dense<f32, 784, 128>>()
-    )?;
-    writeln!(
-        out,
-        "  layer2: {}",
-        short_type_name::<nabla::dense::Dense<f32, 128, 10>>()
-    )?;
+    writeln!(out, "  layer1: {}", short_type_name(&mnist.layer1))?;
+    writeln!(out, "  layer2: {}", short_type_name(&mnist.layer2))?;
     writeln!(out, "  parameters: {}", mnist.parameter_count())?;
-    writeln!(
-        out,
-        "  implied loss: {}",
-        short_type_name::<<Mnist as MnistLoss>::Loss>()
-    )?;
+    writeln!(out, "  implied loss: {}", short_type_name(&mnist.loss()))?;
     // ANCHOR_END: inspect
 
     // ANCHOR: gradient_check
@@ -78,13 +66,4 @@ pub fn run(session: &mut Session) -> ChapterResult {
         report.checked, report.max_relative_error
     )?;
     Ok(())
-}
-
-/// Names the loss type `Mnist::loss` returns, so the program can print it.
-trait MnistLoss {
-    type Loss;
-}
-
-impl MnistLoss for Mnist {
-    type Loss = nabla::loss::SoftmaxCrossEntropy;
 }

@@ -6,7 +6,7 @@ use crate::headline::{self, RunConfig, Trained};
 use crate::{ChapterResult, Session};
 use nabla::batch::argmax_columns;
 use nabla::data::idx;
-use nabla::data::mnist::CLASSES;
+use nabla::data::mnist::{CLASSES, PIXELS};
 use nabla::network::Network;
 use plot::{ConfusionMatrix, DigitGrid, LineChart, Series};
 
@@ -157,7 +157,7 @@ pub fn draw_figures(trained: &Trained, session: &mut Session) -> ChapterResult {
                 title: "Misclassified test digits: true → predicted".into(),
                 images: wrong
                     .iter()
-                    .map(|&i| &pixels[i * 784..(i + 1) * 784])
+                    .map(|&i| &pixels[i * PIXELS..(i + 1) * PIXELS])
                     .collect(),
                 captions: wrong
                     .iter()

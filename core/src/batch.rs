@@ -5,7 +5,7 @@
 //! samples is decided at run time.
 
 use crate::Scalar;
-use nalgebra::{Const, DMatrixView, DMatrixViewMut, Dyn, OMatrix};
+use nalgebra::{Const, Dyn, OMatrix};
 
 /// `N` features for each of a run-time number of samples (the columns).
 pub type Batch<T, const N: usize> = OMatrix<T, Const<N>, Dyn>;
@@ -15,17 +15,6 @@ pub fn ensure_columns<T: Scalar, const N: usize>(batch: &mut Batch<T, N>, column
     if batch.ncols() != columns {
         *batch = Batch::zeros(columns);
     }
-}
-
-/// A run-time-sized view of a batch, the form nalgebra's fast kernel takes.
-pub fn dyn_view<T: Scalar, const N: usize>(batch: &Batch<T, N>) -> DMatrixView<'_, T> {
-    DMatrixView::from_slice(batch.as_slice(), N, batch.ncols())
-}
-
-/// A mutable run-time-sized view of a batch.
-pub fn dyn_view_mut<T: Scalar, const N: usize>(batch: &mut Batch<T, N>) -> DMatrixViewMut<'_, T> {
-    let columns = batch.ncols();
-    DMatrixViewMut::from_slice(batch.as_mut_slice(), N, columns)
 }
 
 /// One-hot columns: column `i` is all zeros except a one in row `labels[i]`.

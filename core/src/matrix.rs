@@ -1,12 +1,12 @@
 //! [`HeapMatrix`]: a matrix whose size is in its type but whose numbers live on the heap.
 //!
 //! nalgebra's `SMatrix` stores its entries inline, so a 128 × 784 weight matrix would sit on the
-//! stack (and overflow it in debug builds). `HeapMatrix` keeps the compile-time shape and hands out
-//! nalgebra views, typed (`SMatrixView`) for readable code and dynamic (`DMatrixView`) for the fast
-//! matrix-multiply kernel.
+//! stack (and overflow it in debug builds). `HeapMatrix` keeps the compile-time shape, hands out
+//! typed nalgebra views (`SMatrixView`) for readable code, and its entries as a slice for the fast
+//! matrix products of [`crate::linalg`].
 
 use crate::Scalar;
-use nalgebra::{Const, DMatrixView, DMatrixViewMut, SMatrixView, SMatrixViewMut};
+use nalgebra::{Const, SMatrixView, SMatrixViewMut};
 
 /// An `R × C` matrix stored column by column in one heap allocation.
 #[derive(Clone, PartialEq)]
@@ -60,16 +60,6 @@ impl<T: Scalar, const R: usize, const C: usize> HeapMatrix<T, R, C> {
         SMatrixViewMut::from_slice_generic(&mut self.entries, Const::<R>, Const::<C>)
     }
 
-    /// A view with run-time dimensions: nalgebra sends products of these to its fast kernel.
-    pub fn dyn_view(&self) -> DMatrixView<'_, T> {
-        DMatrixView::from_slice(&self.entries, R, C)
-    }
-
-    /// A mutable view with run-time dimensions.
-    pub fn dyn_view_mut(&mut self) -> DMatrixViewMut<'_, T> {
-        DMatrixViewMut::from_slice(&mut self.entries, R, C)
-    }
-
     /// Sets every entry to `value`.
     pub fn fill(&mut self, value: T) {
         self.entries.fill(value);
@@ -116,7 +106,6 @@ mod tests {
         let m = HeapMatrix::<f64, 2, 3>::from_fn(|r, c| (10 * r + c) as f64);
         assert_eq!(m.as_slice(), &[0.0, 10.0, 1.0, 11.0, 2.0, 12.0]);
         assert_eq!(m.view()[(1, 2)], 12.0);
-        assert_eq!(m.dyn_view()[(1, 2)], 12.0);
         assert_eq!(m[(0, 1)], 1.0);
         assert!(HeapMatrix::<f64, 2, 3>::from_column_slice(&[1.0; 5]).is_none());
     }

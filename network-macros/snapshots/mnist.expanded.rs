@@ -47,21 +47,13 @@ mod mnist_network {
         pub const INPUT: usize = 784;
         /// Outputs per sample.
         pub const OUTPUT: usize = 10;
+        /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
+        pub const WIDTHS: [usize; 3] = [784, 128, 10];
         /// Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.
         pub fn new(rng: &mut impl ::nabla::rand::Rng) -> Self {
             Self {
                 layer1: ::nabla::dense::Dense::new(::nabla::init::Init::He, rng),
                 layer2: ::nabla::dense::Dense::new(::nabla::init::Init::Xavier, rng),
-            }
-        }
-        /// Draws every layer's weights with `init`.
-        pub fn with_init(
-            init: ::nabla::init::Init,
-            rng: &mut impl ::nabla::rand::Rng,
-        ) -> Self {
-            Self {
-                layer1: ::nabla::dense::Dense::new(init, rng),
-                layer2: ::nabla::dense::Dense::new(init, rng),
             }
         }
         /// Every weight and bias zero.

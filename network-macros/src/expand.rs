@@ -183,6 +183,11 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     let count = network.layers.len();
     let input = Literal::usize_unsuffixed(network.input);
     let output = Literal::usize_unsuffixed(network.layers[count - 1].width);
+    let widths: Vec<_> = std::iter::once(network.input)
+        .chain(network.layers.iter().map(|layer| layer.width))
+        .map(Literal::usize_unsuffixed)
+        .collect();
+    let width_count = Literal::usize_unsuffixed(count + 1);
     let output_activation = network.layers[count - 1].activation;
 
     let field = |i: usize| format_ident!("layer{}", i + 1);
@@ -194,7 +199,6 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     // The struct's fields and how each is initialized.
     let mut fields = Vec::new();
     let mut initialized = Vec::new();
-    let mut initialized_with = Vec::new();
     let mut zeros = Vec::new();
     for (i, layer) in network.layers.iter().enumerate() {
         let (f, fan_in, fan_out) = (
@@ -212,7 +216,6 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
         let init = initializer(layer.activation);
         fields.push(quote! { #[doc = #doc] pub #f: ::nabla::dense::Dense<T, #fan_in, #fan_out> });
         initialized.push(quote! { #f: ::nabla::dense::Dense::new(#init, rng) });
-        initialized_with.push(quote! { #f: ::nabla::dense::Dense::new(init, rng) });
         zeros.push(quote! { #f: ::nabla::dense::Dense::zeros() });
     }
     let all_fields: Vec<_> = (0..count).map(field).collect();
@@ -355,15 +358,12 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
             pub const INPUT: usize = #input;
             /// Outputs per sample.
             pub const OUTPUT: usize = #output;
+            /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
+            pub const WIDTHS: [usize; #width_count] = [#(#widths),*];
 
             /// Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.
             pub fn new(rng: &mut impl ::nabla::rand::Rng) -> Self {
                 Self { #(#initialized,)* }
-            }
-
-            /// Draws every layer's weights with `init`.
-            pub fn with_init(init: ::nabla::init::Init, rng: &mut impl ::nabla::rand::Rng) -> Self {
-                Self { #(#initialized_with,)* }
             }
 
             /// Every weight and bias zero.

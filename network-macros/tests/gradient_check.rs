@@ -65,6 +65,20 @@ fn architecture_and_sizes_are_recorded() {
         "4 => tanh 5 => sigmoid 3 => softmax 2"
     );
     assert_eq!((Small::<f64>::INPUT, Small::<f64>::OUTPUT), (4, 2));
+    assert_eq!(Small::<f64>::WIDTHS, [4, 5, 3, 2]);
+    assert_eq!(Leaky::<f64>::WIDTHS, [3, 6, 4, 2]);
+    // Layer l's weight is [WIDTHS[l], WIDTHS[l - 1]] and its bias [WIDTHS[l]], in the order the
+    // tensors are visited.
+    let expected: Vec<Vec<usize>> = Small::<f64>::WIDTHS
+        .windows(2)
+        .flat_map(|w| [vec![w[1], w[0]], vec![w[1]]])
+        .collect();
+    let shapes: Vec<Vec<usize>> = Small::<f64>::zeros()
+        .tensor_specs()
+        .into_iter()
+        .map(|spec| spec.shape)
+        .collect();
+    assert_eq!(shapes, expected);
     assert_eq!(
         Small::<f64>::zeros().parameter_count(),
         4 * 5 + 5 + 5 * 3 + 3 + 3 * 2 + 2

@@ -2,11 +2,12 @@
 //! values; the stable forms are checked against references computed where the textbook formulas
 //! are still exact (moderate logits, shifted back analytically) or against series expansions.
 
+use chapters::ch03_activations::softmax_jacobian;
 use chapters::ch05_losses::{
     bce_sigmoid_gradient, bernoulli, double_softmax_cross_entropy, mean_negative_log_likelihood,
     mse_sigmoid_gradient, naive_sigmoid, naive_sigmoid_bce, naive_softmax,
-    naive_softmax_cross_entropy, softmax_ce_gradient_by_chain_rule, softmax_jacobian,
-    stable_sigmoid_bce, stable_softmax_cross_entropy, steps_to_escape,
+    naive_softmax_cross_entropy, softmax_ce_gradient_by_chain_rule, stable_sigmoid_bce,
+    stable_softmax_cross_entropy, steps_to_escape,
 };
 use nabla::Batch;
 use nabla::activation::{Sigmoid, sigmoid, softmax_into};

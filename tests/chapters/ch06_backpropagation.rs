@@ -9,16 +9,17 @@
 //! time, so that a failing test names the equation that is wrong.
 
 use chapters::ch06_backpropagation::{
-    BLOB_CENTRES, KINK_DISTANCE, KINK_STEPS, Probe, SEED, backward_multiply_adds,
+    BLOB_CENTRES, Blobs, KINK_DISTANCE, KINK_STEPS, Probe, SEED, backward_multiply_adds,
     forward_multiply_adds, kink_checks, largest_first_layer_entries, median_step_size_errors,
-    probe_setup, step_size_errors, step_sizes, train_blobs, train_linear, train_xor, widths,
+    parameter_name, probe_setup, step_size_errors, step_sizes, train_blobs, train_linear,
+    train_xor,
 };
 use nabla::Batch;
 use nabla::activation::{Sigmoid, Tanh, apply, apply_derivative};
 use nabla::gradcheck::{GradCheckOptions, check_gradients, relative_error};
 use nabla::loss::{Loss, MeanSquaredError, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy};
 use nabla::nalgebra::DMatrix;
-use nabla::network::{Network, Parameters, loss_and_gradients};
+use nabla::network::{Network, Parameters, TensorSpec, loss_and_gradients};
 use nabla_tests::{
     FLOOR, TOLERANCE, assert_gradients_match, finite_difference_gradient, max_relative_error,
     random_one_hot, reference_affine, seeded, uniform_batch, uniform_dense,
@@ -675,16 +676,18 @@ fn eq_6_10_central_differences_fail_next_to_a_relu_kink() {
     let [straddling, clear] = [&reports[0], &reports[1]];
     assert!(straddling.max_relative_error > 0.1, "{straddling:?}");
     let (tensor, index, analytic, numeric) = straddling.worst;
-    let at_unit = match tensor {
-        0 => index % 8 == unit, // W¹ is 8 × 2, column by column
-        1 => index == unit,     // b¹
+    let spec = &Blobs::<f64>::zeros().tensor_specs()[tensor];
+    let at_unit = match spec.name.as_str() {
+        // W¹ is [8, 2], stored column by column: entry `index` is in row `index mod 8`.
+        "layer1.weight" => index % spec.shape[0] == unit,
+        "layer1.bias" => index == unit,
         _ => false,
     };
     assert!(
         at_unit,
         "the worst entry is not at unit {unit}: {straddling:?}"
     );
-    if tensor == 1 {
+    if spec.name == "layer1.bias" {
         let expected = (KINK_DISTANCE + KINK_STEPS[0]) / (2.0 * KINK_STEPS[0]);
         assert!(
             (numeric / analytic - expected).abs() < 1e-3,
@@ -692,6 +695,35 @@ fn eq_6_10_central_differences_fail_next_to_a_relu_kink() {
         );
     }
     assert!(clear.max_relative_error <= TOLERANCE, "{clear:?}");
+}
+
+#[test]
+fn ch06_gradient_check_names_the_entry_it_reports() {
+    // A gradient check reports a tensor number and an index into the visited slice; the program
+    // names them from the network's tensor specs. Each name must point at that very entry:
+    // W²[r, c] is row r, column c of layer 2's weights.
+    let (probe, _, _) = probe_setup();
+    let specs = probe.tensor_specs();
+    let mut tensors = Vec::new();
+    probe.visit(&mut |tensor| tensors.push(tensor.to_vec()));
+    let cases = [
+        (0, 0, "W¹[0, 0]", probe.layer1.weights[(0, 0)]),
+        (0, 17, "W¹[1, 1]", probe.layer1.weights[(1, 1)]),
+        (1, 9, "b¹[9]", probe.layer1.bias[(9, 0)]),
+        (2, 16 * 3 + 2, "W²[2, 3]", probe.layer2.weights[(2, 3)]),
+        (4, 4 * 15 + 3, "W³[3, 15]", probe.layer3.weights[(3, 15)]),
+        (5, 3, "b³[3]", probe.layer3.bias[(3, 0)]),
+    ];
+    for (tensor, index, name, value) in cases {
+        assert_eq!(parameter_name(&specs[tensor], index), name);
+        assert_eq!(tensors[tensor][index], value, "{name}");
+    }
+    // A tensor that is not a dense layer's keeps the name its model gives it, even when it is
+    // called `weight` (batch normalization's scale is a vector).
+    let spec = TensorSpec::new("layer2.weight", [3]);
+    assert_eq!(parameter_name(&spec, 2), "layer2.weight[2]");
+    let spec = TensorSpec::new("norm.bias", [3]);
+    assert_eq!(parameter_name(&spec, 1), "norm.bias[1]");
 }
 
 #[test]
@@ -732,7 +764,7 @@ fn eq_6_11_cost_of_a_gradient() {
     assert_eq!(forward_passes, 2 * probe.parameter_count());
     assert!(report.max_relative_error <= TOLERANCE, "{report:?}");
 
-    let widths = widths(Probe::<f64>::ARCHITECTURE);
+    let widths = Probe::<f64>::WIDTHS;
     assert_eq!(widths, [8, 16, 16, 4]);
     let parameters: usize = widths.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
     assert_eq!(parameters, probe.parameter_count());

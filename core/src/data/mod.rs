@@ -100,22 +100,6 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dataset<T, IN, OUT> {
         let (train, validation) = order.split_at(self.len() - validation_len);
         (self.subset(train), self.subset(validation))
     }
-
-    /// Mini-batches of `batch_size` samples in an order drawn from `rng` (the last one may be
-    /// smaller). Each batch is a freshly allocated `(inputs, targets)` pair.
-    pub fn batches<'a, R: Rng>(
-        &'a self,
-        batch_size: usize,
-        rng: &mut R,
-    ) -> MiniBatches<'a, T, IN, OUT> {
-        assert!(batch_size > 0, "batch size must be positive");
-        MiniBatches {
-            dataset: self,
-            order: shuffled_indices(self.len(), rng),
-            batch_size,
-            next: 0,
-        }
-    }
 }
 
 /// `0..len` in an order drawn from `rng`.
@@ -123,29 +107,6 @@ pub fn shuffled_indices(len: usize, rng: &mut impl Rng) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.shuffle(rng);
     order
-}
-
-/// Iterator over shuffled mini-batches; see [`Dataset::batches`].
-#[derive(Debug)]
-pub struct MiniBatches<'a, T: Scalar, const IN: usize, const OUT: usize> {
-    dataset: &'a Dataset<T, IN, OUT>,
-    order: Vec<usize>,
-    batch_size: usize,
-    next: usize,
-}
-
-impl<T: Scalar, const IN: usize, const OUT: usize> Iterator for MiniBatches<'_, T, IN, OUT> {
-    type Item = (Batch<T, IN>, Batch<T, OUT>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.next >= self.order.len() {
-            return None;
-        }
-        let end = (self.next + self.batch_size).min(self.order.len());
-        let subset = self.dataset.subset(&self.order[self.next..end]);
-        self.next = end;
-        Some((subset.inputs, subset.targets))
-    }
 }
 
 #[cfg(test)]
@@ -161,14 +122,20 @@ mod tests {
     }
 
     #[test]
-    fn batches_cover_every_sample_once_and_keep_pairs_together() {
+    fn shuffled_gathers_cover_every_sample_once_and_keep_pairs_together() {
+        // How training visits a data set: one shuffled order, gathered a mini-batch at a time
+        // into the same two buffers.
         let data = numbered(10);
+        let (mut inputs, mut targets) = (Batch::zeros(0), Batch::zeros(0));
         let mut seen = Vec::new();
-        for (inputs, targets) in data.batches(4, &mut StdRng::seed_from_u64(3)) {
-            assert!(inputs.ncols() <= 4);
-            for c in 0..inputs.ncols() {
+        for chunk in shuffled_indices(data.len(), &mut StdRng::seed_from_u64(3)).chunks(4) {
+            data.gather_into(chunk, &mut inputs, &mut targets);
+            assert_eq!(inputs.ncols(), chunk.len());
+            let labels = argmax_columns(&targets);
+            for (c, &index) in chunk.iter().enumerate() {
                 let sample = inputs[(0, c)] as usize;
-                assert_eq!(argmax_columns(&targets)[c], sample % 3);
+                assert_eq!(sample, index);
+                assert_eq!(labels[c], sample % 3);
                 seen.push(sample);
             }
         }
@@ -187,6 +154,10 @@ mod tests {
     fn validation_split_partitions_the_samples() {
         let (train, validation) = numbered(10).split_validation(3, &mut StdRng::seed_from_u64(1));
         assert_eq!((train.len(), validation.len()), (7, 3));
+        for part in [&train, &validation] {
+            let samples = part.inputs.iter().map(|&x| x as usize);
+            assert!(samples.zip(part.labels()).all(|(x, label)| label == x % 3));
+        }
         let mut all: Vec<usize> = train
             .inputs
             .iter()
