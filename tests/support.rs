@@ -12,7 +12,7 @@ use nabla::dense::Dense;
 use nabla::gradcheck::{GradCheckOptions, numeric_derivative, relative_error};
 use nabla::init::Init;
 use nabla::nalgebra::DMatrix;
-use nabla::network::{Network, Parameters, TensorSpec, prefixed};
+use nabla::network::{Network, Parameters, TensorSpec};
 use nabla::{Batch, HeapMatrix, Scalar};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -181,7 +181,7 @@ impl Parameters<f64> for Tensors {
 /// - BP2: `δ² = (W³ᵀ δ³) ⊙ σ'(z²)` and `δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹)`,
 /// - BP3: `∂C/∂bˡ = δˡ 1` (summed over the batch),
 /// - BP4: `∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, nabla::Parameters)]
 pub struct TwoHiddenLayers<
     T: Scalar,
     const IN: usize,
@@ -267,43 +267,6 @@ impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: us
         );
         self.output
             .forward_into(&trace.second_activation, &mut trace.logits);
-    }
-}
-
-impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: usize> Parameters<T>
-    for TwoHiddenLayers<T, IN, H1, H2, OUT>
-{
-    fn zeros_like(&self) -> Self {
-        Self {
-            first: Dense::zeros(),
-            second: Dense::zeros(),
-            output: Dense::zeros(),
-        }
-    }
-
-    fn tensor_specs(&self) -> Vec<TensorSpec> {
-        let mut specs = prefixed("first", &self.first);
-        specs.extend(prefixed("second", &self.second));
-        specs.extend(prefixed("output", &self.output));
-        specs
-    }
-
-    fn visit(&self, visit: &mut dyn FnMut(&[T])) {
-        self.first.visit(visit);
-        self.second.visit(visit);
-        self.output.visit(visit);
-    }
-
-    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
-        self.first.visit_mut(visit);
-        self.second.visit_mut(visit);
-        self.output.visit_mut(visit);
-    }
-
-    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
-        self.first.visit_with(&other.first, visit);
-        self.second.visit_with(&other.second, visit);
-        self.output.visit_with(&other.output, visit);
     }
 }
 

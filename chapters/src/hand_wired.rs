@@ -5,13 +5,14 @@ use nabla::activation::{Activation, Relu, Softmax};
 use nabla::batch::ensure_columns;
 use nabla::dense::Dense;
 use nabla::init::Init;
-use nabla::network::{Network, Parameters, TensorSpec, prefixed};
+use nabla::network::Network;
 use nabla::{Batch, Scalar};
 use rand::Rng;
 
 // ANCHOR: network
-/// `IN → ReLU HIDDEN → softmax OUT`, trained with softmax cross-entropy.
-#[derive(Clone, Debug, PartialEq)]
+/// `IN → ReLU HIDDEN → softmax OUT`, trained with softmax cross-entropy. Its tensors are its
+/// fields' (`hidden.weight`, `hidden.bias`, `output.weight`, `output.bias`), listed by the derive.
+#[derive(Clone, Debug, PartialEq, nabla::Parameters)]
 pub struct Mlp<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> {
     /// The hidden layer (followed by ReLU).
     pub hidden: Dense<T, IN, HIDDEN>,
@@ -46,34 +47,6 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Mlp<T, I
             hidden: Dense::new(Init::He, rng),
             output: Dense::new(Init::Xavier, rng),
         }
-    }
-}
-
-impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Parameters<T>
-    for Mlp<T, IN, HIDDEN, OUT>
-{
-    fn zeros_like(&self) -> Self {
-        Self {
-            hidden: Dense::zeros(),
-            output: Dense::zeros(),
-        }
-    }
-    fn tensor_specs(&self) -> Vec<TensorSpec> {
-        let mut specs = prefixed("hidden", &self.hidden);
-        specs.extend(prefixed("output", &self.output));
-        specs
-    }
-    fn visit(&self, visit: &mut dyn FnMut(&[T])) {
-        self.hidden.visit(visit);
-        self.output.visit(visit);
-    }
-    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
-        self.hidden.visit_mut(visit);
-        self.output.visit_mut(visit);
-    }
-    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
-        self.hidden.visit_with(&other.hidden, visit);
-        self.output.visit_with(&other.output, visit);
     }
 }
 

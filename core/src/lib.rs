@@ -42,6 +42,10 @@ pub use scalar::Scalar;
 /// crate. `network! { pub struct Mnist: 784 => relu 128 => softmax 10 }` declares `Mnist<T = f32>`.
 pub use nabla_network_macros::network;
 
+/// Implements [`network::Parameters`] for a struct of parts, naming each tensor after its field;
+/// see the `nabla-network-macros` crate. `#[derive(nabla::Parameters)]`.
+pub use nabla_network_macros::Parameters;
+
 /// Re-exported so that users (and generated code) name one version of nalgebra.
 pub use nalgebra;
 /// Re-exported so that users (and generated code) name one version of rand.

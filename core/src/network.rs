@@ -96,6 +96,17 @@ pub fn prefixed<T: Scalar>(prefix: &str, part: &impl Parameters<T>) -> Vec<Tenso
         .collect()
 }
 
+/// [`prefixed`] for the buffers of `part` (its [`Parameters::buffer_specs`]).
+pub fn prefixed_buffers<T: Scalar>(prefix: &str, part: &impl Parameters<T>) -> Vec<TensorSpec> {
+    part.buffer_specs()
+        .into_iter()
+        .map(|spec| TensorSpec {
+            name: format!("{prefix}.{}", spec.name),
+            shape: spec.shape,
+        })
+        .collect()
+}
+
 /// A feed-forward network from `IN` features to `OUT` scores.
 ///
 /// The network ends at the last layer's *weighted input* (its logits): the output activation

@@ -11,7 +11,8 @@ mod mnist_network {
     #[allow(unused_imports)]
     use super::*;
     /// The network `784 => relu 128 => softmax 10`, declared with `nabla::network!`.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq, ::nabla::Parameters)]
+    #[parameters(architecture = Self::ARCHITECTURE)]
     pub struct Mnist<T: ::nabla::Scalar = f32> {
         /// Layer 1: 784 → 128, then relu.
         pub layer1: ::nabla::dense::Dense<T, 784, 128>,
@@ -84,40 +85,6 @@ mod mnist_network {
         /// The fraction of `data` classified correctly.
         pub fn accuracy(&self, data: &::nabla::data::Dataset<T, 784, 10>) -> f64 {
             ::nabla::train::accuracy(self, data)
-        }
-    }
-    impl<T: ::nabla::Scalar> ::nabla::network::Parameters<T> for Mnist<T> {
-        fn zeros_like(&self) -> Self {
-            Self::zeros()
-        }
-        fn tensor_specs(&self) -> ::std::vec::Vec<::nabla::network::TensorSpec> {
-            let mut specs = ::std::vec::Vec::new();
-            specs.extend(::nabla::network::prefixed("layer1", &self.layer1));
-            specs.extend(::nabla::network::prefixed("layer2", &self.layer2));
-            specs
-        }
-        fn architecture(&self) -> ::std::string::String {
-            ::std::string::String::from(Self::ARCHITECTURE)
-        }
-        fn visit(&self, visit: &mut dyn FnMut(&[T])) {
-            ::nabla::network::Parameters::visit(&self.layer1, visit);
-            ::nabla::network::Parameters::visit(&self.layer2, visit);
-        }
-        fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
-            ::nabla::network::Parameters::visit_mut(&mut self.layer1, visit);
-            ::nabla::network::Parameters::visit_mut(&mut self.layer2, visit);
-        }
-        fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
-            ::nabla::network::Parameters::visit_with(
-                &mut self.layer1,
-                &other.layer1,
-                visit,
-            );
-            ::nabla::network::Parameters::visit_with(
-                &mut self.layer2,
-                &other.layer2,
-                visit,
-            );
         }
     }
     impl<T: ::nabla::Scalar> ::nabla::network::Network<T, 784, 10> for Mnist<T> {

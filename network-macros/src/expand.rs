@@ -1,7 +1,7 @@
 //! Writes the code for a checked [`Network`]: a struct with one typed `Dense` field per layer,
-//! a trace struct holding each layer's intermediate values, and impls of `nabla`'s
-//! `Parameters` and `Network` traits whose forward and backward passes are written out layer by
-//! layer. Every path is absolute (`::nabla::...`), so the code works in any crate that depends
+//! a trace struct holding each layer's intermediate values, `#[derive(nabla::Parameters)]` (so
+//! the tensors are listed from the fields, as for any model made of parts), and an impl of
+//! `nabla`'s `Network` trait whose forward and backward passes are written out layer by layer. Every path is absolute (`::nabla::...`), so the code works in any crate that depends
 //! on `nabla`.
 
 use crate::valid::{Activation, Declaration, Network};
@@ -218,8 +218,6 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
         initialized.push(quote! { #f: ::nabla::dense::Dense::new(#init, rng) });
         zeros.push(quote! { #f: ::nabla::dense::Dense::zeros() });
     }
-    let all_fields: Vec<_> = (0..count).map(field).collect();
-    let field_names: Vec<_> = all_fields.iter().map(|f| f.to_string()).collect();
 
     // The trace: z, a and δ of every hidden layer, and the logits.
     let mut trace_fields = Vec::new();
@@ -332,7 +330,8 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     quote! {
         #(#attributes)*
         #[doc = #struct_doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::nabla::Parameters)]
+        #[parameters(architecture = Self::ARCHITECTURE)]
         #visibility struct #name<T: ::nabla::Scalar = f32> {
             #(#fields,)*
         }
@@ -393,34 +392,6 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
             /// The fraction of `data` classified correctly.
             pub fn accuracy(&self, data: &::nabla::data::Dataset<T, #input, #output>) -> f64 {
                 ::nabla::train::accuracy(self, data)
-            }
-        }
-
-        impl<T: ::nabla::Scalar> ::nabla::network::Parameters<T> for #name<T> {
-            fn zeros_like(&self) -> Self {
-                Self::zeros()
-            }
-
-            fn tensor_specs(&self) -> ::std::vec::Vec<::nabla::network::TensorSpec> {
-                let mut specs = ::std::vec::Vec::new();
-                #(specs.extend(::nabla::network::prefixed(#field_names, &self.#all_fields));)*
-                specs
-            }
-
-            fn architecture(&self) -> ::std::string::String {
-                ::std::string::String::from(Self::ARCHITECTURE)
-            }
-
-            fn visit(&self, visit: &mut dyn FnMut(&[T])) {
-                #(::nabla::network::Parameters::visit(&self.#all_fields, visit);)*
-            }
-
-            fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
-                #(::nabla::network::Parameters::visit_mut(&mut self.#all_fields, visit);)*
-            }
-
-            fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
-                #(::nabla::network::Parameters::visit_with(&mut self.#all_fields, &other.#all_fields, visit);)*
             }
         }
 

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod ast;
+mod derive;
 mod expand;
 mod valid;
 
@@ -26,6 +27,22 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn network(input: TokenStream) -> TokenStream {
     network_tokens(input.into()).into()
+}
+
+/// Implements `nabla::network::Parameters` for a struct made of parts: visits the fields in
+/// order and names each tensor after its field (`hidden.weight`); see the `derive` module.
+///
+/// ```text
+/// #[derive(nabla::Parameters)]
+/// #[parameters(architecture = "784 => relu 128 => softmax 10")]
+/// pub struct Mlp<T: Scalar> { hidden: Dense<T, 784, 128>, output: Dense<T, 128, 10> }
+/// ```
+#[proc_macro_derive(Parameters, attributes(parameters))]
+pub fn derive_parameters(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive::derive(&input)
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
 }
 
 /// The macro on `proc_macro2` tokens, so that it can be tested outside a compiler invocation.

@@ -154,3 +154,40 @@ fn mnist_expansion_matches_snapshot() {
         path.display()
     );
 }
+
+/// The error `derive(Parameters)` gives for `input`, or `None` if it derives.
+fn derive_error(input: &str) -> Option<String> {
+    let parsed: syn::DeriveInput = syn::parse_str(input).expect("valid Rust");
+    crate::derive::derive(&parsed)
+        .err()
+        .map(|error| error.to_string())
+}
+
+#[test]
+fn derive_parameters_needs_a_struct_of_named_parts_over_a_scalar() {
+    let derives = "struct Net<T: Scalar> { hidden: Dense<T, 2, 3>, #[parameters(skip)] seed: u64 }";
+    assert_eq!(derive_error(derives), None);
+    let with_architecture =
+        "#[parameters(architecture = \"2 => relu 3\")] struct Net<T: Scalar> { a: Dense<T, 2, 3> }";
+    assert_eq!(derive_error(with_architecture), None);
+    let cases = [
+        ("enum Net<T> { A(T) }", "needs a struct"),
+        ("struct Net<T>(Dense<T, 2, 3>);", "needs named fields"),
+        (
+            "struct Net { a: Dense<f32, 2, 3> }",
+            "scalar type as the struct's first type parameter",
+        ),
+        (
+            "struct Net<T> { #[parameters(frozen)] a: Dense<T, 2, 3> }",
+            "`#[parameters(skip)]` only",
+        ),
+        (
+            "#[parameters(name = \"x\")] struct Net<T> { a: Dense<T, 2, 3> }",
+            "architecture",
+        ),
+    ];
+    for (input, expected) in cases {
+        let error = derive_error(input).unwrap_or_else(|| panic!("`{input}` derives"));
+        assert!(error.contains(expected), "`{input}`: {error}");
+    }
+}

@@ -345,3 +345,39 @@ impl Parameters<f64> for ParametersOnly<'_> {
         self.0.tensor_specs()
     }
 }
+
+/// A model of parts whose tensors the derive lists: a dense layer and a batch norm layer.
+#[derive(Clone, Debug, PartialEq, nabla::Parameters)]
+struct DenseThenNorm<T: nabla::Scalar> {
+    dense: Dense<T, 3, 4>,
+    norm: BatchNorm<T, 4>,
+}
+
+#[test]
+fn the_derive_lists_parameters_and_buffers_from_the_fields_and_files_keep_both() {
+    let mut rng = seeded(12);
+    let model = DenseThenNorm {
+        dense: nabla_tests::uniform_dense(&mut rng),
+        norm: batchnorm(&mut rng),
+    };
+    let names = |specs: Vec<nabla::network::TensorSpec>| -> Vec<String> {
+        specs.into_iter().map(|spec| spec.name).collect()
+    };
+    assert_eq!(
+        names(model.tensor_specs()),
+        ["dense.weight", "dense.bias", "norm.weight", "norm.bias"]
+    );
+    assert_eq!(
+        names(model.buffer_specs()),
+        ["norm.running_mean", "norm.running_var"]
+    );
+    assert_eq!(
+        model.parameter_count(),
+        12 + 4 + 4 + 4,
+        "buffers are not trained"
+    );
+    let mut loaded = model.zeros_like();
+    nabla::model_file::from_bytes(&nabla::model_file::to_bytes(&model), &mut loaded)
+        .expect("loads");
+    assert_eq!(loaded, model);
+}
