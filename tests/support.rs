@@ -278,6 +278,7 @@ impl<T: Scalar, const IN: usize, const H1: usize, const H2: usize, const OUT: us
     fn forward_trace<'t>(
         &self,
         input: &Batch<T, IN>,
+        _pass: nabla::layer::Pass,
         trace: &'t mut Self::Trace,
     ) -> &'t Batch<T, OUT> {
         self.first

@@ -4,6 +4,7 @@
 //! mini-batch and stochastic gradient descent, and shows what the learning rate does.
 
 use crate::{ChapterResult, Session};
+use nabla::layer::Pass;
 use nabla::loss::{Loss, MeanSquaredError};
 use nabla::network::{Network, Parameters};
 use nabla::optim::{Optimizer, Sgd};
@@ -199,8 +200,8 @@ pub fn descend_with_nabla(start: Line, data: &[Sample], learning_rate: f64, step
     let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
     let mut output_gradient = Batch::zeros(0);
     let mut optimizer = Sgd::new(learning_rate);
-    for _ in 0..steps {
-        let outputs = network.forward_trace(&inputs, &mut trace);
+    for step in 0..steps {
+        let outputs = network.forward_trace(&inputs, Pass::train(step as u64), &mut trace);
         MeanSquaredError.value_and_gradient(outputs, &targets, &mut output_gradient);
         network.backward(&inputs, &mut trace, &output_gradient, &mut gradients);
         optimizer.step(&mut network, &gradients);

@@ -58,6 +58,7 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Network<
     fn forward_trace<'t>(
         &self,
         input: &Batch<T, IN>,
+        _pass: nabla::layer::Pass,
         trace: &'t mut Self::Trace,
     ) -> &'t Batch<T, OUT> {
         self.hidden.forward_into(input, &mut trace.hidden_input);

@@ -4,6 +4,7 @@
 //! the same shape as the model, so they are stored in a value of the model's own type: an
 //! optimizer walks the two side by side. [`Network`] adds the forward and backward passes.
 
+use crate::layer::Pass;
 use crate::{Batch, Scalar};
 
 /// Something made of trainable numbers, visited as slices in a fixed order.
@@ -116,13 +117,19 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
     /// Buffers holding every layer's intermediate values for one batch, reused between batches.
     type Trace: Default;
 
-    /// Forward pass over a batch, keeping in `trace` what [`Network::backward`] needs.
-    /// Returns the logits.
+    /// Forward pass over a batch in `pass`'s mode (training or inference, see
+    /// [`crate::layer`]), keeping in `trace` what [`Network::backward`] needs. Returns the
+    /// logits.
     fn forward_trace<'t>(
         &self,
         input: &Batch<T, IN>,
+        pass: Pass,
         trace: &'t mut Self::Trace,
     ) -> &'t Batch<T, OUT>;
+
+    /// After a training pass and its optimizer step: updates the buffers from what the pass
+    /// saw (batch normalization's running averages). Networks without buffers do nothing.
+    fn update_buffers(&mut self, _trace: &Self::Trace) {}
 
     /// Backward pass: given `∂C/∂logits` for the batch last passed to `forward_trace`, writes
     /// `∂C/∂θ` for every parameter θ into `gradients` (overwriting it).
@@ -137,10 +144,10 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
     /// Turns logits into the network's output (probabilities for a softmax output).
     fn output_activation(&self, logits: &mut Batch<T, OUT>);
 
-    /// The logits for a batch (allocates; for use outside training loops).
+    /// The logits for a batch, in inference mode (allocates; for use outside training loops).
     fn logits(&self, input: &Batch<T, IN>) -> Batch<T, OUT> {
         let mut trace = Self::Trace::default();
-        self.forward_trace(input, &mut trace).clone()
+        self.forward_trace(input, Pass::infer(), &mut trace).clone()
     }
 
     /// The network's output for a batch: logits passed through the output activation.
@@ -152,9 +159,9 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
 }
 
 // ANCHOR: loss_and_gradients
-/// One forward and one backward pass over a batch: returns the mean loss and `∂C/∂θ` for every
-/// parameter, in a value shaped like `network`. Allocates its buffers; the training loop in
-/// [`crate::train`] reuses them instead.
+/// One forward and one backward pass over a batch, in training mode: returns the mean loss and
+/// `∂C/∂θ` for every parameter, in a value shaped like `network`. Allocates its buffers; the
+/// training loop in [`crate::train`] reuses them instead.
 pub fn loss_and_gradients<T, N, L, const IN: usize, const OUT: usize>(
     network: &N,
     loss: &L,
@@ -168,7 +175,7 @@ where
 {
     // Forward pass (6.1)–(6.2); the trace keeps every zˡ and aˡ for the way back.
     let mut trace = N::Trace::default();
-    let logits = network.forward_trace(input, &mut trace);
+    let logits = network.forward_trace(input, Pass::train(0), &mut trace);
     // BP1 (6.5): the loss hands back the output error δᴸ = ∂C/∂zᴸ.
     let mut output_error = Batch::zeros(0);
     let value = loss.value_and_gradient(logits, targets, &mut output_error);

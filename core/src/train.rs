@@ -3,6 +3,7 @@
 
 use crate::batch::Batch;
 use crate::data::{Dataset, shuffled_indices};
+use crate::layer::Pass;
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::optim::Optimizer;
@@ -100,6 +101,8 @@ pub struct Trainer<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT
     targets: Batch<T, OUT>,
     logits_gradient: Batch<T, OUT>,
     epochs_done: usize,
+    /// Training steps (batches) done: numbers each training pass, which seeds dropout's masks.
+    steps_done: u64,
 }
 
 impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Trainer<T, N, IN, OUT> {
@@ -112,6 +115,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
             targets: Batch::zeros(0),
             logits_gradient: Batch::zeros(0),
             epochs_done: 0,
+            steps_done: 0,
         }
     }
 
@@ -144,7 +148,9 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
         for indices in order.chunks(batch_size) {
             batches += 1;
             data.gather_into(indices, &mut self.inputs, &mut self.targets);
-            let logits = network.forward_trace(&self.inputs, &mut self.trace);
+            let pass = Pass::train(self.steps_done);
+            self.steps_done += 1;
+            let logits = network.forward_trace(&self.inputs, pass, &mut self.trace);
             let batch_loss = loss
                 .value_and_gradient(logits, &self.targets, &mut self.logits_gradient)
                 .as_f64();
@@ -167,6 +173,7 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
                 &mut self.gradients,
             );
             optimizer.step(network, &self.gradients);
+            network.update_buffers(&self.trace);
             on_batch();
         }
         // ANCHOR_END: batch_loop
@@ -203,6 +210,9 @@ where
     let epochs_done = config.epochs_done;
     let mut trainer = Trainer::new(network);
     trainer.epochs_done = epochs_done;
+    // Every epoch has the same number of batches, so a resumed run numbers its steps (and
+    // draws its dropout masks) as the uninterrupted run did.
+    trainer.steps_done = (epochs_done * train.len().div_ceil(config.batch_size.max(1))) as u64;
     let mut reports = Vec::with_capacity(config.epochs.saturating_sub(epochs_done));
     let batches = train.len().div_ceil(config.batch_size.max(1));
     for epoch in epochs_done + 1..=config.epochs {
@@ -256,7 +266,8 @@ pub fn accuracy<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: u
     let all: Vec<usize> = (0..data.len()).collect();
     for indices in all.chunks(1000) {
         data.gather_into(indices, &mut inputs, &mut targets);
-        correct += count_correct(network.forward_trace(&inputs, &mut trace), &targets);
+        let logits = network.forward_trace(&inputs, Pass::infer(), &mut trace);
+        correct += count_correct(logits, &targets);
     }
     correct as f64 / data.len().max(1) as f64
 }

@@ -92,6 +92,7 @@ mod mnist_network {
         fn forward_trace<'t>(
             &self,
             input: &::nabla::Batch<T, 784>,
+            _pass: ::nabla::layer::Pass,
             trace: &'t mut Self::Trace,
         ) -> &'t ::nabla::Batch<T, 10> {
             self.layer1.forward_into(input, &mut trace.weighted_input1);

@@ -401,6 +401,7 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
             fn forward_trace<'t>(
                 &self,
                 input: &::nabla::Batch<T, #input>,
+                _pass: ::nabla::layer::Pass,
                 trace: &'t mut Self::Trace,
             ) -> &'t ::nabla::Batch<T, #output> {
                 #(#forward)*

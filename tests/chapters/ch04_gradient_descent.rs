@@ -134,7 +134,7 @@ fn eq_4_3_mse_gradient_in_w() {
         let network = network(line);
         let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
         let mut output_gradient = Batch::zeros(0);
-        let outputs = network.forward_trace(&inputs, &mut trace);
+        let outputs = network.forward_trace(&inputs, nabla::layer::Pass::train(0), &mut trace);
         MeanSquaredError.value_and_gradient(outputs, &targets, &mut output_gradient);
         network.backward(&inputs, &mut trace, &output_gradient, &mut gradients);
         let library = [

@@ -63,7 +63,9 @@ fn backpropagate(
     targets: &Batch<f64, 3>,
 ) -> (DeepTrace<f64>, Deep<f64>) {
     let mut trace = DeepTrace::default();
-    let logits = network.forward_trace(input, &mut trace).clone();
+    let logits = network
+        .forward_trace(input, nabla::layer::Pass::train(0), &mut trace)
+        .clone();
     let mut output_error = Batch::zeros(0);
     SoftmaxCrossEntropy.value_and_gradient(&logits, targets, &mut output_error);
     let mut gradients = network.zeros_like();
@@ -201,7 +203,7 @@ fn eq_6_1_weighted_input() {
 
     let (network, input, _) = deep_setup(61);
     let mut trace = DeepTrace::default();
-    network.forward_trace(&input, &mut trace);
+    network.forward_trace(&input, nabla::layer::Pass::train(0), &mut trace);
     let layer = &network.layer1;
     let expected = reference_affine(&layer.weights, &layer.bias, &input);
     assert_close(
@@ -225,7 +227,7 @@ fn eq_6_2_activation() {
     // a = σ(z), entry by entry, for the hidden layers of a forward pass.
     let (network, input, _) = deep_setup(62);
     let mut trace = DeepTrace::default();
-    network.forward_trace(&input, &mut trace);
+    network.forward_trace(&input, nabla::layer::Pass::train(0), &mut trace);
     let tanh: Vec<f64> = trace.weighted_input1.iter().map(|z| z.tanh()).collect();
     assert_close("a¹ = tanh(z¹)", trace.activation1.as_slice(), &tanh, 1e-15);
     let logistic: Vec<f64> = trace.weighted_input2.iter().map(|&z| sigmoid(z)).collect();
@@ -585,7 +587,9 @@ fn eq_6_9_transposed_weight_gradient_is_wrong() {
     let labels = uniform_batch::<3>(&mut rng, SAMPLES, 0.0, 1.0);
     let loss = SigmoidBinaryCrossEntropy;
     let mut trace = Default::default();
-    let logits = square.forward_trace(&input, &mut trace).clone();
+    let logits = square
+        .forward_trace(&input, nabla::layer::Pass::train(0), &mut trace)
+        .clone();
     let mut delta3 = Batch::zeros(0);
     loss.value_and_gradient(&logits, &labels, &mut delta3);
     let mut gradients = square.zeros_like();

@@ -51,7 +51,9 @@ fn backpropagate<N: Network<f64, IN, OUT>, const IN: usize, const OUT: usize>(
     targets: &Batch<f64, OUT>,
 ) -> (N, N::Trace) {
     let mut trace = N::Trace::default();
-    let logits = net.forward_trace(input, &mut trace).clone();
+    let logits = net
+        .forward_trace(input, nabla::layer::Pass::train(0), &mut trace)
+        .clone();
     let mut logits_gradient = Batch::zeros(0);
     loss.value_and_gradient(&logits, targets, &mut logits_gradient);
     // Start from a non-zero gradient: `backward` must overwrite it.
