@@ -1,13 +1,14 @@
 //! Per-epoch checkpoints: training 2 epochs, stopping, and resuming for 2 more gives exactly the
 //! network and reports of 4 epochs straight; optimizer state round-trips; resuming with other
-//! settings, or from nothing, is a clear error.
+//! settings, or from nothing, is a clear error. The same holds for a network with dropout and
+//! batch norm (whose masks follow the step number and whose running averages are saved).
 
 use nabla::Batch;
 use nabla::batch::one_hot;
 use nabla::checkpoint;
 use nabla::data::Dataset;
 use nabla::loss::SoftmaxCrossEntropy;
-use nabla::network::Parameters;
+use nabla::network::{Network, Parameters};
 use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
 use nabla::train::{EpochReport, TrainConfig, fit, on_epoch};
 use rand::rngs::StdRng;
@@ -17,6 +18,11 @@ use std::path::{Path, PathBuf};
 nabla::network! {
     /// A small classifier for the synthetic data.
     pub struct Small: 16 => relu 32 => softmax 4
+}
+
+nabla::network! {
+    /// The same classifier with batch norm and dropout.
+    pub struct Regularized: 16 => relu 32 => batchnorm => dropout(0.2) => relu 16 => softmax 4
 }
 
 const SEED: u64 = 7;
@@ -37,8 +43,12 @@ fn data() -> Dataset<f32, 16, 4> {
 }
 
 fn settings(learning_rate: f64) -> Vec<(String, String)> {
+    settings_for(Small::<f32>::ARCHITECTURE, learning_rate)
+}
+
+fn settings_for(architecture: &str, learning_rate: f64) -> Vec<(String, String)> {
     vec![
-        ("architecture".into(), Small::<f32>::ARCHITECTURE.into()),
+        ("architecture".into(), architecture.into()),
         ("learning_rate".into(), learning_rate.to_string()),
         ("seed".into(), SEED.to_string()),
     ]
@@ -54,11 +64,22 @@ fn scratch(name: &str) -> PathBuf {
 /// Trains to `epochs` epochs as the headline run does: from scratch, or from the latest
 /// checkpoint in `dir` if `resume`; saving a checkpoint after each epoch if `dir` is given.
 fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<EpochReport>) {
+    train_network(Small::new, Small::<f32>::ARCHITECTURE, epochs, dir, resume)
+}
+
+/// [`train`] for any network on the synthetic data, made by `new` from the seeded generator.
+fn train_network<N: Network<f32, 16, 4>>(
+    new: impl Fn(&mut StdRng) -> N,
+    architecture: &str,
+    epochs: usize,
+    dir: Option<&Path>,
+    resume: bool,
+) -> (N, Vec<EpochReport>) {
     let data = data();
     let mut rng = StdRng::seed_from_u64(SEED);
-    let mut network = Small::<f32>::new(&mut rng);
+    let mut network = new(&mut rng);
     let mut optimizer = Adam::new(1e-2);
-    let settings = settings(1e-2);
+    let settings = settings_for(architecture, 1e-2);
     let mut done = 0;
     if let (Some(dir), true) = (dir, resume) {
         done = checkpoint::load_latest(dir, &mut network, &mut optimizer, &settings).unwrap();
@@ -86,9 +107,11 @@ fn train(epochs: usize, dir: Option<&Path>, resume: bool) -> (Small<f32>, Vec<Ep
     (network, reports)
 }
 
-fn numbers(network: &Small<f32>) -> Vec<u32> {
+/// Every parameter and buffer, as bits.
+fn numbers(network: &impl Parameters<f32>) -> Vec<u32> {
     let mut all = Vec::new();
     network.visit(&mut |tensor| all.extend(tensor.iter().map(|x| x.to_bits())));
+    network.visit_buffers(&mut |tensor| all.extend(tensor.iter().map(|x| x.to_bits())));
     all
 }
 
@@ -112,6 +135,51 @@ fn resuming_gives_exactly_the_uninterrupted_run() {
         assert_eq!(split.test_accuracy, whole.test_accuracy);
     }
     assert_eq!(checkpoint::latest(&dir).unwrap(), 4);
+}
+
+#[test]
+fn resuming_a_network_with_dropout_and_batchnorm_gives_exactly_the_uninterrupted_run() {
+    let architecture = Regularized::<f32>::ARCHITECTURE;
+    let (straight, straight_reports) =
+        train_network(Regularized::new, architecture, 4, None, false);
+    let dir = scratch("resume-regularized");
+    let (_, first) = train_network(Regularized::new, architecture, 2, Some(&dir), false);
+    let (resumed, second) = train_network(Regularized::new, architecture, 4, Some(&dir), true);
+    assert_eq!(
+        numbers(&resumed),
+        numbers(&straight),
+        "bit-identical parameters and running averages"
+    );
+    assert_eq!(resumed.dropout1, straight.dropout1);
+    for (split, whole) in first.iter().chain(&second).zip(&straight_reports) {
+        assert_eq!(split.mean_loss.to_bits(), whole.mean_loss.to_bits());
+        assert_eq!(split.train_accuracy, whole.train_accuracy);
+        assert_eq!(split.test_accuracy, whole.test_accuracy);
+    }
+    // Training moved the running averages away from their start (mean 0, variance 1).
+    assert_ne!(straight.norm1, nabla::batchnorm::BatchNorm::new());
+}
+
+#[test]
+fn saving_and_loading_keeps_batch_norm_running_averages() {
+    let (trained, _) = train_network(
+        Regularized::new,
+        Regularized::<f32>::ARCHITECTURE,
+        1,
+        None,
+        false,
+    );
+    let dir = scratch("batchnorm-buffers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.safetensors");
+    nabla::model_file::save(&path, &trained).unwrap();
+    let loaded = nabla::model_file::load(&path, &Regularized::<f32>::zeros()).unwrap();
+    assert_eq!(loaded.norm1.running_mean, trained.norm1.running_mean);
+    assert_eq!(loaded.norm1.running_var, trained.norm1.running_var);
+    assert_eq!(numbers(&loaded), numbers(&trained));
+    // And so the loaded network infers exactly as the trained one.
+    let inputs = data().inputs;
+    assert_eq!(loaded.forward(&inputs), trained.forward(&inputs));
 }
 
 /// Takes a few steps so that the optimizer has state worth saving.

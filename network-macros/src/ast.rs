@@ -5,29 +5,57 @@
 //! NamedNetwork := Attribute* Visibility `struct` Ident `:` Architecture
 //! Architecture := Width Step+
 //! Step         := `=>` Layer
-//! Layer        := ActivationName Argument? Width
+//! Layer        := LayerName Argument? Width?
+//! LayerName    := an activation | `batchnorm` | `dropout`
 //! Argument     := `(` `-`? number `)`
 //! Width        := `-`? integer         (a minus sign is parsed so that validation can reject it)
 //! ```
 //!
 //! Parsing only checks the shape of the input; [`crate::valid`] checks the meaning (known
-//! activation, softmax last, widths above zero, ...). A future layer kind without a width
-//! (`=> dropout(0.5)`) fits the `Layer` rule, since the width is optional here.
+//! name, softmax last, widths above zero, which names take an argument or a width, ...): an
+//! activation with a width is a dense layer, one without a width a standalone activation;
+//! `batchnorm` and `dropout(P)` keep the width before them.
 
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, LitFloat, LitInt, Token, Visibility, token};
 
-/// Activation names as keywords, so the parser recognizes them without string comparisons.
-pub mod kw {
-    syn::custom_keyword!(identity);
-    syn::custom_keyword!(linear);
-    syn::custom_keyword!(sigmoid);
-    syn::custom_keyword!(tanh);
-    syn::custom_keyword!(relu);
-    syn::custom_keyword!(leaky_relu);
-    syn::custom_keyword!(relu6);
-    syn::custom_keyword!(softmax);
+/// The one table of layer names: each keyword and the [`LayerKind`] it names. The parser's
+/// keywords ([`kw`]), the names in messages and suggestions ([`LAYER_NAMES`]) and the parsing of
+/// a name all come from it; a new kind of layer is a row here, its meaning in
+/// [`crate::valid`] and its code in [`crate::expand`].
+macro_rules! layer_table {
+    ($($keyword:ident => $kind:ident),* $(,)?) => {
+        /// Layer names as keywords, so the parser recognizes them without string comparisons.
+        pub mod kw {
+            $(syn::custom_keyword!($keyword);)*
+        }
+
+        /// Every name `network!` accepts, in the table's order, for messages and suggestions.
+        pub const LAYER_NAMES: &[&str] = &[$(stringify!($keyword)),*];
+
+        /// The known name at the head of `input`, if there is one.
+        fn known_name(input: ParseStream) -> syn::Result<Option<LayerName>> {
+            $(if input.peek(kw::$keyword) {
+                let span = input.parse::<kw::$keyword>()?.span;
+                return Ok(Some(LayerName { kind: LayerKind::$kind, span }));
+            })*
+            Ok(None)
+        }
+    };
+}
+
+layer_table! {
+    identity => Identity,
+    linear => Identity,
+    sigmoid => Sigmoid,
+    tanh => Tanh,
+    relu => Relu,
+    leaky_relu => LeakyRelu,
+    relu6 => Relu6,
+    softmax => Softmax,
+    batchnorm => BatchNorm,
+    dropout => Dropout,
 }
 
 /// A whole macro input.
@@ -57,17 +85,18 @@ pub struct Step {
     pub layer: Layer,
 }
 
-/// `relu 128`, `leaky_relu(0.1) 64`, or (an error found later) `relu` with no width.
+/// `relu 128`, `leaky_relu(0.1) 64`, `relu` (no width: a standalone activation), `batchnorm`,
+/// `dropout(0.2)`.
 pub struct Layer {
-    pub activation: ActivationName,
+    pub name: LayerName,
     pub argument: Option<Argument>,
     pub width: Option<Width>,
 }
 
-/// The activations the grammar knows, plus any other identifier (reported by validation with a
-/// suggestion).
+/// The layer names the grammar knows (the activations, `batchnorm` and `dropout`), plus any
+/// other identifier (reported by validation with a suggestion).
 #[derive(Clone, Debug, PartialEq)]
-pub enum ActivationKind {
+pub enum LayerKind {
     Identity,
     Sigmoid,
     Tanh,
@@ -75,12 +104,14 @@ pub enum ActivationKind {
     LeakyRelu,
     Relu6,
     Softmax,
+    BatchNorm,
+    Dropout,
     Unknown(String),
 }
 
-/// An activation name and where it was written.
-pub struct ActivationName {
-    pub kind: ActivationKind,
+/// A layer name and where it was written.
+pub struct LayerName {
+    pub kind: LayerKind,
     pub span: Span,
 }
 
@@ -177,7 +208,7 @@ impl Parse for Step {
 
 impl Parse for Layer {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let activation = input.parse()?;
+        let name = input.parse()?;
         let argument = if input.peek(token::Paren) {
             Some(input.parse()?)
         } else {
@@ -189,37 +220,22 @@ impl Parse for Layer {
             Some(input.parse()?)
         };
         Ok(Layer {
-            activation,
+            name,
             argument,
             width,
         })
     }
 }
 
-impl Parse for ActivationName {
+impl Parse for LayerName {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        macro_rules! keywords {
-            ($($keyword:ident => $kind:expr),* $(,)?) => {
-                $(if input.peek(kw::$keyword) {
-                    let span = input.parse::<kw::$keyword>()?.span;
-                    return Ok(ActivationName { kind: $kind, span });
-                })*
-            };
+        if let Some(name) = known_name(input)? {
+            return Ok(name);
         }
-        keywords!(
-            identity => ActivationKind::Identity,
-            linear => ActivationKind::Identity,
-            sigmoid => ActivationKind::Sigmoid,
-            tanh => ActivationKind::Tanh,
-            relu => ActivationKind::Relu,
-            leaky_relu => ActivationKind::LeakyRelu,
-            relu6 => ActivationKind::Relu6,
-            softmax => ActivationKind::Softmax,
-        );
         if input.peek(Ident) {
             let name: Ident = input.parse()?;
-            return Ok(ActivationName {
-                kind: ActivationKind::Unknown(name.to_string()),
+            return Ok(LayerName {
+                kind: LayerKind::Unknown(name.to_string()),
                 span: name.span(),
             });
         }

@@ -1,10 +1,17 @@
-//! Writes the code for a checked [`Network`]: a struct with one typed `Dense` field per layer,
-//! a trace struct holding each layer's intermediate values, `#[derive(nabla::Parameters)]` (so
-//! the tensors are listed from the fields, as for any model made of parts), and an impl of
-//! `nabla`'s `Network` trait whose forward and backward passes are written out layer by layer. Every path is absolute (`::nabla::...`), so the code works in any crate that depends
-//! on `nabla`.
+//! Writes the code for a checked [`Network`]: a struct with one typed field per step, a trace
+//! struct holding each step's intermediate values, `#[derive(nabla::Parameters)]` (so the
+//! tensors are listed from the fields, as for any model made of parts), and an impl of `nabla`'s
+//! `Network` trait whose forward and backward passes are written out step by step. Every path is
+//! absolute (`::nabla::...`), so the code works in any crate that depends on `nabla`.
+//!
+//! The fields, numbered per kind from 1 in the order written: `layerN: Dense` (a dense layer,
+//! its activation fused: the trace keeps `weighted_inputN`, `activationN` and `deltaN` for
+//! hidden layers, `logits` for the last), `normN: BatchNorm`, `dropoutN: Dropout` and
+//! `actN: Activate<…>` (a standalone activation). Each of the last three has a trace field of
+//! the same name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂C/∂ its output.
+//! A network of dense layers only expands exactly as it did before the other kinds existed.
 
-use crate::valid::{Activation, Declaration, Network};
+use crate::valid::{Activation, Declaration, Network, StepKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
@@ -172,6 +179,14 @@ fn implied_loss(activation: Activation) -> (TokenStream, TokenStream) {
     }
 }
 
+/// Where a step's output lives in the trace, and where ∂C/∂ that output goes.
+struct Value {
+    output: TokenStream,
+    gradient: TokenStream,
+    /// How the book writes it, for doc comments.
+    spelling: String,
+}
+
 fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     let Declaration {
         attributes,
@@ -180,134 +195,303 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     } = declaration;
     let trace = trace_name(name);
     let architecture = network.architecture();
-    let count = network.layers.len();
+    let layers = network.layers();
+    let steps = &network.steps;
+    let count = layers.len();
+    let last = steps.len() - 1;
     let input = Literal::usize_unsuffixed(network.input);
-    let output = Literal::usize_unsuffixed(network.layers[count - 1].width);
+    let output = Literal::usize_unsuffixed(layers[count - 1].width);
     let widths: Vec<_> = std::iter::once(network.input)
-        .chain(network.layers.iter().map(|layer| layer.width))
+        .chain(layers.iter().map(|layer| layer.width))
         .map(Literal::usize_unsuffixed)
         .collect();
     let width_count = Literal::usize_unsuffixed(count + 1);
-    let output_activation = network.layers[count - 1].activation;
+    let output_activation = layers[count - 1].activation;
+    let only_dense = network.only_dense();
 
-    let field = |i: usize| format_ident!("layer{}", i + 1);
     let weighted_input = |i: usize| format_ident!("weighted_input{}", i + 1);
     let activation_field = |i: usize| format_ident!("activation{}", i + 1);
     let delta = |i: usize| format_ident!("delta{}", i + 1);
-    let width = |i: usize| Literal::usize_unsuffixed(network.layers[i].width);
 
-    // The struct's fields and how each is initialized.
+    // Each step's field name, numbered per kind from 1.
+    let (mut dense_count, mut norm_count, mut dropout_count, mut act_count) = (0usize, 0, 0, 0);
+    let mut names = Vec::new();
+    let mut kind_index = Vec::new();
+    for step in steps {
+        let (counter, prefix) = match step.kind {
+            StepKind::Dense(_) => (&mut dense_count, "layer"),
+            StepKind::BatchNorm => (&mut norm_count, "norm"),
+            StepKind::Dropout { .. } => (&mut dropout_count, "dropout"),
+            StepKind::Activate(_) => (&mut act_count, "act"),
+        };
+        // The step's index among the steps of its kind, from 0 (`layer2` has index 1).
+        kind_index.push(*counter);
+        *counter += 1;
+        let number = *counter;
+        names.push(format_ident!("{prefix}{number}"));
+    }
+    // Where each step's output is, and the buffer for ∂C/∂ that output.
+    let values: Vec<Value> = steps
+        .iter()
+        .enumerate()
+        .map(|(s, step)| {
+            let f = &names[s];
+            match step.kind {
+                StepKind::Dense(_) if s == last => Value {
+                    output: quote!(trace.logits),
+                    gradient: quote!(logits_gradient),
+                    spelling: "the logits".into(),
+                },
+                StepKind::Dense(_) => {
+                    let (a, d) = (activation_field(kind_index[s]), delta(kind_index[s]));
+                    Value {
+                        output: quote!(trace.#a),
+                        gradient: quote!(trace.#d),
+                        spelling: format!("a{}", superscript(kind_index[s] + 1)),
+                    }
+                }
+                _ => {
+                    let gradient = format_ident!("{f}_gradient");
+                    Value {
+                        output: quote!(trace.#f.output),
+                        gradient: quote!(trace.#gradient),
+                        spelling: format!("(the output of `{f}`)"),
+                    }
+                }
+            }
+        })
+        .collect();
+    let source = |s: usize| {
+        if s == 0 {
+            quote!(input)
+        } else {
+            let output = &values[s - 1].output;
+            quote!(&#output)
+        }
+    };
+    let input_gradient = |s: usize| {
+        if s == 0 {
+            quote!(None)
+        } else {
+            let gradient = &values[s - 1].gradient;
+            quote!(Some(&mut #gradient))
+        }
+    };
+
+    // The struct's fields and how each is initialized: the dense layers first, in order, so
+    // that their weights are the same draws with or without the other kinds; then the rest
+    // (dropout seeds are drawn after every weight).
     let mut fields = Vec::new();
     let mut initialized = Vec::new();
+    let mut initialized_after = Vec::new();
     let mut zeros = Vec::new();
-    for (i, layer) in network.layers.iter().enumerate() {
-        let (f, fan_in, fan_out) = (
-            field(i),
-            Literal::usize_unsuffixed(network.fan_in(i)),
-            width(i),
-        );
-        let doc = format!(
-            " Layer {}: {} → {}, then {}.",
-            i + 1,
-            network.fan_in(i),
-            layer.width,
-            layer.activation.spelling()
-        );
-        let init = initializer(layer.activation);
-        fields.push(quote! { #[doc = #doc] pub #f: ::nabla::dense::Dense<T, #fan_in, #fan_out> });
-        initialized.push(quote! { #f: ::nabla::dense::Dense::new(#init, rng) });
-        zeros.push(quote! { #f: ::nabla::dense::Dense::zeros() });
+    for (s, step) in steps.iter().enumerate() {
+        let f = &names[s];
+        let width = Literal::usize_unsuffixed(step.width);
+        match step.kind {
+            StepKind::Dense(activation) => {
+                let fan_in = Literal::usize_unsuffixed(network.fan_in(s));
+                let doc = format!(
+                    " Layer {}: {} → {}, then {}.",
+                    kind_index[s] + 1,
+                    network.fan_in(s),
+                    step.width,
+                    activation.spelling()
+                );
+                let init = initializer(activation);
+                fields.push(
+                    quote! { #[doc = #doc] pub #f: ::nabla::dense::Dense<T, #fan_in, #width> },
+                );
+                initialized.push(quote! { #f: ::nabla::dense::Dense::new(#init, rng) });
+                zeros.push(quote! { #f: ::nabla::dense::Dense::zeros() });
+            }
+            StepKind::BatchNorm => {
+                let doc = format!(
+                    " Batch normalization of the {} features before it (γ, β; running averages as buffers).",
+                    step.width
+                );
+                fields.push(
+                    quote! { #[doc = #doc] pub #f: ::nabla::batchnorm::BatchNorm<T, #width> },
+                );
+                initialized_after.push(quote! { #f: ::nabla::batchnorm::BatchNorm::new() });
+                zeros.push(quote! { #f: ::nabla::batchnorm::BatchNorm::new() });
+            }
+            StepKind::Dropout { probability } => {
+                let doc = format!(
+                    " Dropout: in training, each of the {} values is dropped with probability {probability}.",
+                    step.width
+                );
+                let p = Literal::f64_unsuffixed(probability);
+                fields.push(quote! { #[doc = #doc] pub #f: ::nabla::dropout::Dropout });
+                initialized_after.push(quote! {
+                    #f: ::nabla::dropout::Dropout::new(#p, ::nabla::rand::Rng::random::<u64>(rng))
+                });
+                zeros.push(quote! { #f: ::nabla::dropout::Dropout::new(#p, 0) });
+            }
+            StepKind::Activate(activation) => {
+                let doc = format!(
+                    " {} on its own, over {} features.",
+                    activation.spelling(),
+                    step.width
+                );
+                let (ty, value) = (activation_type(activation), activation_value(activation));
+                fields.push(quote! { #[doc = #doc] pub #f: ::nabla::layer::Activate<#ty> });
+                initialized_after.push(quote! { #f: ::nabla::layer::Activate(#value) });
+                zeros.push(quote! { #f: ::nabla::layer::Activate(#value) });
+            }
+        }
     }
+    initialized.extend(initialized_after);
 
-    // The trace: z, a and δ of every hidden layer, and the logits.
+    // The trace: z, a and δ of every hidden dense layer, the cache and output gradient of every
+    // other step, and the logits.
     let mut trace_fields = Vec::new();
     let mut trace_defaults = Vec::new();
-    for (i, layer) in network.layers.iter().enumerate().take(count - 1) {
-        let (z, a, d, w) = (weighted_input(i), activation_field(i), delta(i), width(i));
-        let spelling = layer.activation.spelling();
-        let (n, previous) = (
-            superscript(i + 1),
-            if i == 0 {
-                "x".to_string()
-            } else {
-                format!("a{}", superscript(i))
-            },
-        );
-        let (z_doc, a_doc, d_doc) = (
-            format!(
-                " z{n} = W{n}{previous} + b{n}, the weighted input of layer {}.",
-                i + 1
-            ),
-            format!(
-                " a{n} = {spelling}(z{n}), the activation of layer {}.",
-                i + 1
-            ),
-            format!(" δ{n} = ∂C/∂z{n}, the error of layer {}.", i + 1),
+    for (s, step) in steps.iter().enumerate().take(last) {
+        let w = Literal::usize_unsuffixed(step.width);
+        let f = &names[s];
+        let cache = match step.kind {
+            StepKind::Dense(activation) => {
+                let i = kind_index[s];
+                let (z, a, d) = (weighted_input(i), activation_field(i), delta(i));
+                let spelling = activation.spelling();
+                let n = superscript(i + 1);
+                let previous = if s == 0 {
+                    "x".to_string()
+                } else {
+                    values[s - 1].spelling.clone()
+                };
+                let (z_doc, a_doc, d_doc) = (
+                    format!(
+                        " z{n} = W{n}{previous} + b{n}, the weighted input of layer {}.",
+                        i + 1
+                    ),
+                    format!(
+                        " a{n} = {spelling}(z{n}), the activation of layer {}.",
+                        i + 1
+                    ),
+                    format!(" δ{n} = ∂C/∂z{n}, the error of layer {}.", i + 1),
+                );
+                trace_fields.push(quote! {
+                    #[doc = #z_doc] pub #z: ::nabla::Batch<T, #w>,
+                    #[doc = #a_doc] pub #a: ::nabla::Batch<T, #w>,
+                    #[doc = #d_doc] pub #d: ::nabla::Batch<T, #w>,
+                });
+                trace_defaults.push(quote! {
+                    #z: ::nabla::Batch::zeros(0), #a: ::nabla::Batch::zeros(0), #d: ::nabla::Batch::zeros(0),
+                });
+                continue;
+            }
+            StepKind::BatchNorm => quote!(::nabla::batchnorm::BatchNormCache<T, #w>),
+            StepKind::Dropout { .. } => quote!(::nabla::dropout::DropoutCache<T, #w>),
+            StepKind::Activate(_) => quote!(::nabla::layer::ActivateCache<T, #w>),
+        };
+        let gradient = format_ident!("{f}_gradient");
+        let (cache_doc, gradient_doc) = (
+            format!(" What `{f}` keeps from the forward pass, its output included."),
+            format!(" ∂C/∂ the output of `{f}`."),
         );
         trace_fields.push(quote! {
-            #[doc = #z_doc] pub #z: ::nabla::Batch<T, #w>,
-            #[doc = #a_doc] pub #a: ::nabla::Batch<T, #w>,
-            #[doc = #d_doc] pub #d: ::nabla::Batch<T, #w>,
+            #[doc = #cache_doc] pub #f: #cache,
+            #[doc = #gradient_doc] pub #gradient: ::nabla::Batch<T, #w>,
         });
         trace_defaults.push(quote! {
-            #z: ::nabla::Batch::zeros(0), #a: ::nabla::Batch::zeros(0), #d: ::nabla::Batch::zeros(0),
+            #f: ::core::default::Default::default(), #gradient: ::nabla::Batch::zeros(0),
         });
     }
 
-    // Forward: z = W a + b, then the activation, layer by layer; the last stops at the logits.
+    // Forward: z = W a + b, then the activation, layer by layer, and every other step through
+    // `nabla::layer::Layer` in the pass's mode; the last layer stops at the logits.
     let mut forward = Vec::new();
-    for (i, layer) in network.layers.iter().enumerate() {
-        let f = field(i);
-        let source = if i == 0 {
-            quote!(input)
-        } else {
-            let a = activation_field(i - 1);
-            quote!(&trace.#a)
-        };
-        if i == count - 1 {
-            forward.push(quote! { self.#f.forward_into(#source, &mut trace.logits); });
-        } else {
-            let (z, a, act) = (
-                weighted_input(i),
-                activation_field(i),
-                activation_value(layer.activation),
-            );
-            forward.push(quote! {
-                self.#f.forward_into(#source, &mut trace.#z);
-                ::nabla::activation::apply(&#act, &trace.#z, &mut trace.#a);
-            });
+    for (s, step) in steps.iter().enumerate() {
+        let (f, source) = (&names[s], source(s));
+        match step.kind {
+            StepKind::Dense(_) if s == last => {
+                forward.push(quote! { self.#f.forward_into(#source, &mut trace.logits); });
+            }
+            StepKind::Dense(activation) => {
+                let i = kind_index[s];
+                let (z, a, act) = (
+                    weighted_input(i),
+                    activation_field(i),
+                    activation_value(activation),
+                );
+                forward.push(quote! {
+                    self.#f.forward_into(#source, &mut trace.#z);
+                    ::nabla::activation::apply(&#act, &trace.#z, &mut trace.#a);
+                });
+            }
+            _ => forward.push(quote! {
+                ::nabla::layer::Layer::forward(&self.#f, #source, pass, &mut trace.#f);
+            }),
         }
     }
 
-    // Backward: from the last layer to the first. Each layer turns its δ into ∂C/∂W, ∂C/∂b and
-    // (except the first) Wᵀδ, which the previous activation's derivative turns into that layer's δ.
+    // Backward: from the last step to the first. Each turns ∂C/∂ its output into ∂C/∂ its
+    // parameters and (except the first) ∂C/∂ its input, the previous step's output; a hidden
+    // dense layer first turns ∂C/∂a into its δ with its activation's derivative.
     let mut backward = Vec::new();
-    for i in (0..count).rev() {
-        let f = field(i);
-        let source = if i == 0 {
-            quote!(input)
-        } else {
-            let a = activation_field(i - 1);
-            quote!(&trace.#a)
-        };
-        let error = if i == count - 1 {
-            quote!(logits_gradient)
-        } else {
-            let d = delta(i);
-            quote!(&trace.#d)
-        };
-        if i == 0 {
-            backward.push(quote! { self.#f.backward(#source, #error, &mut gradients.#f, None); });
-        } else {
-            let previous = &network.layers[i - 1];
-            let (z, a, d) = (weighted_input(i - 1), activation_field(i - 1), delta(i - 1));
-            let act = activation_value(previous.activation);
-            backward.push(quote! {
-                self.#f.backward(#source, #error, &mut gradients.#f, Some(&mut trace.#d));
-                ::nabla::activation::apply_derivative(&#act, &trace.#z, &trace.#a, &mut trace.#d);
-            });
+    for s in (0..steps.len()).rev() {
+        let (f, source, target) = (&names[s], source(s), input_gradient(s));
+        let error = &values[s].gradient;
+        match steps[s].kind {
+            StepKind::Dense(activation) => {
+                if s != last {
+                    let i = kind_index[s];
+                    let (z, a, d) = (weighted_input(i), activation_field(i), delta(i));
+                    let act = activation_value(activation);
+                    backward.push(quote! {
+                        ::nabla::activation::apply_derivative(&#act, &trace.#z, &trace.#a, &mut trace.#d);
+                    });
+                }
+                let error = if s == last {
+                    quote!(#error)
+                } else {
+                    quote!(&#error)
+                };
+                backward.push(
+                    quote! { self.#f.backward(#source, #error, &mut gradients.#f, #target); },
+                );
+            }
+            _ => backward.push(quote! {
+                ::nabla::layer::Layer::backward(&self.#f, #source, &trace.#f, &#error, &mut gradients.#f, #target);
+            }),
         }
     }
+
+    // After the optimizer step: each batch norm moves its running averages.
+    let norms: Vec<_> = steps
+        .iter()
+        .zip(&names)
+        .filter(|(step, _)| step.kind == StepKind::BatchNorm)
+        .map(|(_, f)| f)
+        .collect();
+    let update_buffers = if norms.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn update_buffers(&mut self, trace: &Self::Trace) {
+                #(::nabla::layer::Layer::update_buffers(&mut self.#norms, &trace.#norms);)*
+            }
+        }
+    };
+    let pass = if only_dense {
+        format_ident!("_pass")
+    } else {
+        format_ident!("pass")
+    };
+    let (new_doc, zeros_doc) = if only_dense {
+        (
+            " Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.",
+            " Every weight and bias zero.",
+        )
+    } else {
+        (
+            " Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0, \
+             batch norm at γ = 1, β = 0; each dropout's seed is drawn after all the weights.",
+            " Every weight and bias zero (batch norm as in `new`, dropout seeds 0).",
+        )
+    };
 
     let output_activation_body = match output_activation {
         Activation::Identity => quote! { let _ = logits; },
@@ -360,12 +544,12 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
             /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
             pub const WIDTHS: [usize; #width_count] = [#(#widths),*];
 
-            /// Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.
+            #[doc = #new_doc]
             pub fn new(rng: &mut impl ::nabla::rand::Rng) -> Self {
                 Self { #(#initialized,)* }
             }
 
-            /// Every weight and bias zero.
+            #[doc = #zeros_doc]
             pub fn zeros() -> Self {
                 Self { #(#zeros,)* }
             }
@@ -401,12 +585,14 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
             fn forward_trace<'t>(
                 &self,
                 input: &::nabla::Batch<T, #input>,
-                _pass: ::nabla::layer::Pass,
+                #pass: ::nabla::layer::Pass,
                 trace: &'t mut Self::Trace,
             ) -> &'t ::nabla::Batch<T, #output> {
                 #(#forward)*
                 &trace.logits
             }
+
+            #update_buffers
 
             fn backward(
                 &self,

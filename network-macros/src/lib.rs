@@ -23,7 +23,15 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Activations: `identity` (or `linear`), `sigmoid`, `tanh`, `relu`, `leaky_relu` (slope 0.01,
-/// or `leaky_relu(0.2)`), `relu6`, and `softmax` (output layer only).
+/// or `leaky_relu(0.2)`), `relu6`, and `softmax` (output layer only). `=> ACTIVATION WIDTH` is a
+/// dense layer; without a width the activation stands on its own. `=> batchnorm` (batch
+/// normalization) and `=> dropout(P)` (`0 ≤ P < 1`) keep the width before them:
+///
+/// ```text
+/// network! { pub struct Net: 784 => relu 256 => batchnorm => dropout(0.2) => relu 128 => softmax 10 }
+/// ```
+///
+/// The last step is a dense layer with a width; its activation picks the loss.
 #[proc_macro]
 pub fn network(input: TokenStream) -> TokenStream {
     network_tokens(input.into()).into()

@@ -1,7 +1,7 @@
 //! Checks a parsed invocation and turns it into a [`Network`] that the expansion can trust.
 //! Every error is a `syn::Error` spanned on the token that caused it.
 
-use crate::ast::{self, ActivationKind, Invocation};
+use crate::ast::{self, Invocation, LAYER_NAMES, LayerKind};
 use proc_macro2::Span;
 use syn::{Attribute, Ident, Visibility};
 
@@ -11,8 +11,8 @@ pub struct Network {
     pub declaration: Option<Declaration>,
     /// The input width.
     pub input: usize,
-    /// The layers, input side first (at least one).
-    pub layers: Vec<Layer>,
+    /// The steps, input side first (at least one; the last is a dense layer).
+    pub steps: Vec<Step>,
 }
 
 /// `#[attributes] pub struct Name`.
@@ -23,7 +23,29 @@ pub struct Declaration {
     pub name: Ident,
 }
 
-/// One dense layer and the activation that follows it.
+/// One step of the network and the width of its output.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    /// The width after this step (a dense layer's own width; the width before it otherwise).
+    pub width: usize,
+}
+
+/// The kinds of step, each a layer of `nabla`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepKind {
+    /// `=> relu 128`: a dense layer with its activation fused (`Dense`, the activation applied
+    /// in the generated code).
+    Dense(Activation),
+    /// `=> relu`: an activation on its own (`Activate`).
+    Activate(Activation),
+    /// `=> batchnorm`: batch normalization over the current width (`BatchNorm`).
+    BatchNorm,
+    /// `=> dropout(0.2)`: inverted dropout (`Dropout`).
+    Dropout { probability: f64 },
+}
+
+/// A dense layer and the activation that follows it.
 pub struct Layer {
     pub activation: Activation,
     pub width: usize,
@@ -41,18 +63,6 @@ pub enum Activation {
     Softmax,
 }
 
-/// The names `network!` accepts, for messages and suggestions.
-pub const ACTIVATION_NAMES: [&str; 8] = [
-    "identity",
-    "linear",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "relu6",
-    "softmax",
-];
-
 /// The slope `leaky_relu` uses when none is given.
 pub const DEFAULT_LEAKY_SLOPE: f64 = 0.01;
 
@@ -63,19 +73,48 @@ impl Network {
     /// The architecture in the macro's own syntax, e.g. `784 => relu 128 => softmax 10`.
     pub fn architecture(&self) -> String {
         let mut text = self.input.to_string();
-        for layer in &self.layers {
-            text += &format!(" => {} {}", layer.activation.spelling(), layer.width);
+        for step in &self.steps {
+            text += &match step.kind {
+                StepKind::Dense(activation) => {
+                    format!(" => {} {}", activation.spelling(), step.width)
+                }
+                StepKind::Activate(activation) => format!(" => {}", activation.spelling()),
+                StepKind::BatchNorm => " => batchnorm".to_string(),
+                StepKind::Dropout { probability } => format!(" => dropout({probability})"),
+            };
         }
         text
     }
 
-    /// The width of the layer's input (`index` from 0).
+    /// The dense layers, input side first.
+    pub fn layers(&self) -> Vec<Layer> {
+        self.steps
+            .iter()
+            .filter_map(|step| match step.kind {
+                StepKind::Dense(activation) => Some(Layer {
+                    activation,
+                    width: step.width,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The width of the input of step `index` (from 0).
     pub fn fan_in(&self, index: usize) -> usize {
         if index == 0 {
             self.input
         } else {
-            self.layers[index - 1].width
+            self.steps[index - 1].width
         }
+    }
+
+    /// Whether every step is a dense layer (the networks `network!` wrote before it knew other
+    /// layers: their expansion is unchanged).
+    pub fn only_dense(&self) -> bool {
+        self.steps
+            .iter()
+            .all(|step| matches!(step.kind, StepKind::Dense(_)))
     }
 }
 
@@ -109,49 +148,57 @@ pub fn check(invocation: &Invocation) -> syn::Result<Network> {
         Invocation::Anonymous(architecture) => (None, architecture),
     };
     let input = width(&architecture.input, "the input width")?;
-    let mut layers = Vec::with_capacity(architecture.steps.len());
+    let mut steps = Vec::with_capacity(architecture.steps.len());
     let last = architecture.steps.len() - 1;
     let mut fan_in = input;
-    for (index, step) in architecture.steps.iter().enumerate() {
-        let layer = layer(&step.layer, index == last)?;
-        if fan_in
-            .checked_mul(layer.width)
-            .is_none_or(|weights| weights > MAX_WEIGHTS)
-        {
-            let span = step
-                .layer
-                .width
-                .as_ref()
-                .map_or(step.layer.activation.span, |w| w.literal.span());
-            let message = format!(
-                "a {fan_in} → {} layer has too many weights (the limit is 2³²)",
-                layer.width
-            );
-            return Err(syn::Error::new(span, message));
+    for (index, written) in architecture.steps.iter().enumerate() {
+        let step = step(&written.layer, fan_in, index == last)?;
+        if let StepKind::Dense(_) = step.kind {
+            if fan_in
+                .checked_mul(step.width)
+                .is_none_or(|weights| weights > MAX_WEIGHTS)
+            {
+                let span = written
+                    .layer
+                    .width
+                    .as_ref()
+                    .map_or(written.layer.name.span, |w| w.literal.span());
+                let message = format!(
+                    "a {fan_in} → {} layer has too many weights (the limit is 2³²)",
+                    step.width
+                );
+                return Err(syn::Error::new(span, message));
+            }
         }
-        fan_in = layer.width;
-        layers.push(layer);
+        fan_in = step.width;
+        steps.push(step);
     }
     Ok(Network {
         declaration,
         input,
-        layers,
+        steps,
     })
 }
 
-fn layer(layer: &ast::Layer, is_last: bool) -> syn::Result<Layer> {
-    let name = &layer.activation;
+const LAST_STEP: &str =
+    "the network must end with a dense layer with a width, e.g. `=> softmax 10`";
+
+/// A step: a dense layer (an activation with a width), a standalone activation (no width),
+/// `batchnorm` or `dropout(P)` (these two keep the width `fan_in` before them).
+fn step(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
+    let name = &layer.name;
     let activation = match &name.kind {
-        ActivationKind::Identity => Activation::Identity,
-        ActivationKind::Sigmoid => Activation::Sigmoid,
-        ActivationKind::Tanh => Activation::Tanh,
-        ActivationKind::Relu => Activation::Relu,
-        ActivationKind::LeakyRelu => Activation::LeakyRelu {
+        LayerKind::Identity => Activation::Identity,
+        LayerKind::Sigmoid => Activation::Sigmoid,
+        LayerKind::Tanh => Activation::Tanh,
+        LayerKind::Relu => Activation::Relu,
+        LayerKind::LeakyRelu => Activation::LeakyRelu {
             slope: slope(layer.argument.as_ref())?,
         },
-        ActivationKind::Relu6 => Activation::Relu6,
-        ActivationKind::Softmax => Activation::Softmax,
-        ActivationKind::Unknown(unknown) => return Err(unknown_activation(unknown, name.span)),
+        LayerKind::Relu6 => Activation::Relu6,
+        LayerKind::Softmax => Activation::Softmax,
+        LayerKind::BatchNorm | LayerKind::Dropout => return width_keeping(layer, fan_in, is_last),
+        LayerKind::Unknown(unknown) => return Err(unknown_activation(unknown, name.span)),
     };
     if let (Some(argument), false) = (
         &layer.argument,
@@ -164,14 +211,6 @@ fn layer(layer: &ast::Layer, is_last: bool) -> syn::Result<Layer> {
         );
         return Err(syn::Error::new(argument.span, message));
     }
-    let Some(written_width) = &layer.width else {
-        let message = format!(
-            "missing the width of this layer: write e.g. `{} 10`",
-            activation.spelling()
-        );
-        return Err(syn::Error::new(name.span, message));
-    };
-    let width = width(written_width, "a layer width")?;
     if activation == Activation::Softmax && !is_last {
         return Err(syn::Error::new(
             name.span,
@@ -179,13 +218,82 @@ fn layer(layer: &ast::Layer, is_last: bool) -> syn::Result<Layer> {
              use `relu`, `tanh` or `sigmoid` for hidden layers",
         ));
     }
+    let Some(written_width) = &layer.width else {
+        if is_last {
+            let message = format!(
+                "missing the width of this layer: write e.g. `{} 10`",
+                activation.spelling()
+            );
+            return Err(syn::Error::new(name.span, message));
+        }
+        return Ok(Step {
+            kind: StepKind::Activate(activation),
+            width: fan_in,
+        });
+    };
+    let width = width(written_width, "a layer width")?;
     if activation == Activation::Softmax && width == 1 {
         return Err(syn::Error::new(
             written_width.literal.span(),
             "softmax over 1 output is always 1 and cannot learn; use `sigmoid 1` for a yes/no output",
         ));
     }
-    Ok(Layer { activation, width })
+    Ok(Step {
+        kind: StepKind::Dense(activation),
+        width,
+    })
+}
+
+/// `batchnorm` or `dropout(P)`: no width, and an argument only for dropout.
+fn width_keeping(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
+    let name = &layer.name;
+    let is_dropout = name.kind == LayerKind::Dropout;
+    let spelling = if is_dropout { "dropout" } else { "batchnorm" };
+    let kind = match (&layer.argument, is_dropout) {
+        (Some(argument), false) => {
+            let message = format!(
+                "`batchnorm` takes no argument: it normalizes the width before it; remove `({})`",
+                argument.text
+            );
+            return Err(syn::Error::new(argument.span, message));
+        }
+        (None, false) => StepKind::BatchNorm,
+        (None, true) => {
+            return Err(syn::Error::new(
+                name.span,
+                "`dropout` needs the probability of dropping each value: write e.g. `dropout(0.5)`",
+            ));
+        }
+        (Some(argument), true) => match argument.value {
+            Some(probability) if probability.is_finite() && (0.0..1.0).contains(&probability) => {
+                StepKind::Dropout { probability }
+            }
+            _ => {
+                let message = format!(
+                    "the probability of `dropout` must be at least 0 and below 1, e.g. `dropout(0.5)`; found `{}`",
+                    argument.text
+                );
+                return Err(syn::Error::new(argument.span, message));
+            }
+        },
+    };
+    if let Some(written_width) = &layer.width {
+        let literal = &written_width.literal;
+        let message = format!(
+            "`{spelling}` keeps the width before it ({fan_in}); remove `{literal}`, or add a dense \
+             layer after it, e.g. `=> {spelling} => relu {literal}`"
+        );
+        return Err(syn::Error::new_spanned(quote::quote!(#literal), message));
+    }
+    if is_last {
+        let message =
+            format!("{LAST_STEP}; `{spelling}` keeps the width before it and cannot be the output");
+        return Err(syn::Error::new(name.span, message));
+    }
+    Ok(Step {
+        kind,
+        width: fan_in,
+    })
 }
 
 fn width(width: &ast::Width, what: &str) -> syn::Result<usize> {
@@ -233,12 +341,14 @@ fn slope(argument: Option<&ast::Argument>) -> syn::Result<f64> {
 }
 
 fn unknown_activation(name: &str, span: Span) -> syn::Error {
-    let known = ACTIVATION_NAMES.join(", ");
+    let known = LAYER_NAMES.join(", ");
     let message = match suggestion(name) {
         Some(close) => {
-            format!("unknown activation `{name}`; did you mean `{close}`? (known: {known})")
+            format!(
+                "unknown activation or layer `{name}`; did you mean `{close}`? (known: {known})"
+            )
         }
-        None => format!("unknown activation `{name}` (known: {known})"),
+        None => format!("unknown activation or layer `{name}` (known: {known})"),
     };
     syn::Error::new(span, message)
 }
@@ -246,7 +356,7 @@ fn unknown_activation(name: &str, span: Span) -> syn::Error {
 /// The known name closest to `name`, if it is close enough to be a likely typo.
 pub fn suggestion(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
-    ACTIVATION_NAMES
+    LAYER_NAMES
         .iter()
         .map(|&known| (edit_distance(&lower, known), known))
         .min()

@@ -1,3 +1,3 @@
-nabla::network! { pub struct Net: 784 => relu => softmax 10 }
+nabla::network! { pub struct Net: 784 => relu 128 => softmax }
 
 fn main() {}

@@ -1,0 +1,3 @@
+nabla::network! { pub struct Net: 784 => relu 256 => batchnorm }
+
+fn main() {}
