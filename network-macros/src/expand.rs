@@ -14,7 +14,7 @@
 mod layout;
 mod parts;
 
-use crate::valid::{Activation, Declaration, Network};
+use crate::valid::{Activation, Declaration, ImpliedLoss, Network};
 use layout::Layout;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -126,55 +126,45 @@ fn superscript(number: usize) -> String {
         .collect()
 }
 
+/// The activation as a value: `::nabla::activation::Relu`, `LeakyRelu { slope: 0.2 }`.
 fn activation_value(activation: Activation) -> TokenStream {
+    let ty = activation_type(activation);
     match activation {
-        Activation::Identity => quote!(::nabla::activation::Identity),
-        Activation::Sigmoid => quote!(::nabla::activation::Sigmoid),
-        Activation::Tanh => quote!(::nabla::activation::Tanh),
-        Activation::Relu => quote!(::nabla::activation::Relu),
         Activation::LeakyRelu { slope } => {
             let slope = Literal::f64_unsuffixed(slope);
-            quote!(::nabla::activation::LeakyRelu { slope: #slope })
+            quote!(#ty { slope: #slope })
         }
-        Activation::Relu6 => quote!(::nabla::activation::Relu6),
-        Activation::Softmax => quote!(::nabla::activation::Softmax),
+        _ => ty,
     }
 }
 
+/// The activation's type in `nabla::activation`.
 fn activation_type(activation: Activation) -> TokenStream {
-    match activation {
-        Activation::LeakyRelu { .. } => quote!(::nabla::activation::LeakyRelu),
-        other => activation_value(other),
-    }
+    let name = format_ident!("{}", activation.info().type_name);
+    quote!(::nabla::activation::#name)
 }
 
 /// He initialization for the ReLU family, Xavier for the rest.
 fn initializer(activation: Activation) -> TokenStream {
-    match activation {
-        Activation::Relu | Activation::LeakyRelu { .. } | Activation::Relu6 => {
-            quote!(::nabla::init::Init::He)
-        }
-        _ => quote!(::nabla::init::Init::Xavier),
+    if activation.info().he_init {
+        quote!(::nabla::init::Init::He)
+    } else {
+        quote!(::nabla::init::Init::Xavier)
     }
 }
 
 /// The loss an output activation implies: its type and its value.
 fn implied_loss(activation: Activation) -> (TokenStream, TokenStream) {
-    match activation {
-        Activation::Softmax => (
-            quote!(::nabla::loss::SoftmaxCrossEntropy),
-            quote!(::nabla::loss::SoftmaxCrossEntropy),
-        ),
-        Activation::Sigmoid => (
-            quote!(::nabla::loss::SigmoidBinaryCrossEntropy),
-            quote!(::nabla::loss::SigmoidBinaryCrossEntropy),
-        ),
-        Activation::Identity => (
-            quote!(::nabla::loss::MeanSquaredError),
-            quote!(::nabla::loss::MeanSquaredError),
-        ),
-        other => {
-            let (ty, value) = (activation_type(other), activation_value(other));
+    let plain = |name: &str| {
+        let name = format_ident!("{name}");
+        (quote!(::nabla::loss::#name), quote!(::nabla::loss::#name))
+    };
+    match activation.info().loss {
+        ImpliedLoss::SoftmaxCrossEntropy => plain("SoftmaxCrossEntropy"),
+        ImpliedLoss::SigmoidBinaryCrossEntropy => plain("SigmoidBinaryCrossEntropy"),
+        ImpliedLoss::MeanSquaredError => plain("MeanSquaredError"),
+        ImpliedLoss::MeanSquaredErrorAfterActivation => {
+            let (ty, value) = (activation_type(activation), activation_value(activation));
             (
                 quote!(::nabla::loss::AfterActivation<#ty, ::nabla::loss::MeanSquaredError>),
                 quote!(::nabla::loss::AfterActivation { activation: #value, loss: ::nabla::loss::MeanSquaredError }),
