@@ -88,18 +88,16 @@ impl TensorSpec {
 /// The specs of `part`'s tensors with their names prefixed by `prefix.`: how a model made of
 /// parts names them (`prefixed("hidden", &self.hidden)` gives `hidden.weight`, `hidden.bias`).
 pub fn prefixed<T: Scalar>(prefix: &str, part: &impl Parameters<T>) -> Vec<TensorSpec> {
-    part.tensor_specs()
-        .into_iter()
-        .map(|spec| TensorSpec {
-            name: format!("{prefix}.{}", spec.name),
-            shape: spec.shape,
-        })
-        .collect()
+    with_prefix(prefix, part.tensor_specs())
 }
 
 /// [`prefixed`] for the buffers of `part` (its [`Parameters::buffer_specs`]).
 pub fn prefixed_buffers<T: Scalar>(prefix: &str, part: &impl Parameters<T>) -> Vec<TensorSpec> {
-    part.buffer_specs()
+    with_prefix(prefix, part.buffer_specs())
+}
+
+fn with_prefix(prefix: &str, specs: Vec<TensorSpec>) -> Vec<TensorSpec> {
+    specs
         .into_iter()
         .map(|spec| TensorSpec {
             name: format!("{prefix}.{}", spec.name),
