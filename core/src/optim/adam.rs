@@ -55,6 +55,10 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         self.learning_rate
     }
 
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
     fn begin_step(&mut self) {
         self.steps += 1;
     }

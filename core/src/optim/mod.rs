@@ -17,8 +17,11 @@ use crate::network::Parameters;
 
 /// An update rule for parameters given their gradients.
 pub trait Optimizer<T: Scalar> {
-    /// The base learning rate (reported when training diverges).
+    /// The current learning rate (reported when training diverges).
     fn learning_rate(&self) -> f64;
+
+    /// Sets the learning rate, as a learning-rate schedule does before each step.
+    fn set_learning_rate(&mut self, learning_rate: f64);
 
     /// Called once before the tensors of one step are updated.
     fn begin_step(&mut self) {}
@@ -54,6 +57,9 @@ pub trait Optimizer<T: Scalar> {
 impl<T: Scalar> Optimizer<T> for Box<dyn Optimizer<T>> {
     fn learning_rate(&self) -> f64 {
         (**self).learning_rate()
+    }
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        (**self).set_learning_rate(learning_rate);
     }
     fn begin_step(&mut self) {
         (**self).begin_step();

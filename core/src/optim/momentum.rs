@@ -34,6 +34,10 @@ impl<T: Scalar> Optimizer<T> for Momentum<T> {
         self.learning_rate
     }
 
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
     fn state(&self) -> OptimizerState<T> {
         OptimizerState {
             steps: 0,

@@ -22,6 +22,10 @@ impl<T: Scalar> Optimizer<T> for Sgd {
         self.learning_rate
     }
 
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
     // ANCHOR: update
     fn update(&mut self, _slot: usize, parameters: &mut [T], gradients: &[T]) {
         let eta = T::of(self.learning_rate);
