@@ -2,18 +2,27 @@
 //!
 //! An optimizer sees a model as a list of parameter tensors (see [`Parameters`]) and updates each
 //! one from its gradient, keeping whatever per-tensor state it needs (a velocity, running
-//! moments) in the same order.
+//! moments) in the same order: [`Sgd`], [`Momentum`], [`Nesterov`], [`AdaGrad`], [`RmsProp`],
+//! [`Adam`] and [`AdamW`].
 
+mod adagrad;
 mod adam;
+mod adamw;
 mod momentum;
+mod nesterov;
+mod rmsprop;
 mod sgd;
 
+pub use adagrad::AdaGrad;
 pub use adam::Adam;
+pub use adamw::AdamW;
 pub use momentum::Momentum;
+pub use nesterov::Nesterov;
+pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
 use crate::Scalar;
-use crate::network::Parameters;
+use crate::network::{Parameters, TensorSpec};
 
 /// An update rule for parameters given their gradients.
 pub trait Optimizer<T: Scalar> {
@@ -22,6 +31,20 @@ pub trait Optimizer<T: Scalar> {
 
     /// Sets the learning rate, as a learning-rate schedule does before each step.
     fn set_learning_rate(&mut self, learning_rate: f64);
+
+    /// Tells the optimizer the name and shape of each tensor it will update, in slot order
+    /// (a model's [`Parameters::tensor_specs`]). Called once before the first step; the default
+    /// ignores it. [`AdamW`] uses the shapes to decay weights but not biases or batch norm's
+    /// parameters.
+    fn prepare(&mut self, tensors: &[TensorSpec]) {
+        let _ = tensors;
+    }
+
+    /// Whether [`Optimizer::step`] must call [`Optimizer::prepare`] before stepping (true only
+    /// for an optimizer that uses the specs and has not had them yet).
+    fn needs_prepare(&self) -> bool {
+        false
+    }
 
     /// Called once before the tensors of one step are updated.
     fn begin_step(&mut self) {}
@@ -40,11 +63,16 @@ pub trait Optimizer<T: Scalar> {
         let _ = state;
     }
 
-    /// One optimization step over every tensor of `model`.
+    /// One optimization step over every tensor of `model`. On the first step of an optimizer
+    /// that [needs](Optimizer::needs_prepare) them, it first passes the model's tensor specs to
+    /// [`Optimizer::prepare`] (later steps allocate nothing).
     fn step<P: Parameters<T>>(&mut self, model: &mut P, gradients: &P)
     where
         Self: Sized,
     {
+        if self.needs_prepare() {
+            self.prepare(&model.tensor_specs());
+        }
         self.begin_step();
         let mut slot = 0;
         model.visit_with(gradients, &mut |parameters, gradients| {
@@ -60,6 +88,12 @@ impl<T: Scalar> Optimizer<T> for Box<dyn Optimizer<T>> {
     }
     fn set_learning_rate(&mut self, learning_rate: f64) {
         (**self).set_learning_rate(learning_rate);
+    }
+    fn prepare(&mut self, tensors: &[TensorSpec]) {
+        (**self).prepare(tensors);
+    }
+    fn needs_prepare(&self) -> bool {
+        (**self).needs_prepare()
     }
     fn begin_step(&mut self) {
         (**self).begin_step();
