@@ -90,6 +90,7 @@ fn train_network<N: Network<f32, 16, 4>>(
         batch_size: 32,
         epochs_done: done,
         test: Some(&data),
+        ..TrainConfig::default()
     };
     let reports = fit(
         &mut network,

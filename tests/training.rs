@@ -500,6 +500,8 @@ fn report(mean_loss: f64, train_accuracy: f64) -> nabla::train::EpochReport {
         mean_loss,
         train_accuracy,
         test_accuracy: Some(train_accuracy),
+        validation_loss: None,
+        best_epoch: None,
         seconds: 1.0,
         samples_per_second: 60_000.0,
     }

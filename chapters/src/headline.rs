@@ -148,6 +148,7 @@ pub fn run_with_checkpoints(
         batch_size: config.batch_size,
         epochs_done,
         test: Some(&test),
+        ..TrainConfig::default()
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
     let reports = fit(

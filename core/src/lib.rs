@@ -17,6 +17,7 @@ pub mod activation;
 pub mod batch;
 pub mod batchnorm;
 pub mod checkpoint;
+pub mod clip;
 pub mod data;
 pub mod dense;
 pub mod dropout;
@@ -30,7 +31,9 @@ pub mod matrix;
 pub mod model_file;
 pub mod network;
 pub mod optim;
+pub mod regularize;
 pub mod scalar;
+pub mod schedule;
 pub mod train;
 
 pub use batch::Batch;

@@ -162,6 +162,7 @@ fn example_grammar_trains_and_infers_per_sample() {
         batch_size: 32,
         epochs_done: 0,
         test: None,
+        ..TrainConfig::default()
     };
     fit(
         &mut network,
@@ -224,6 +225,7 @@ fn documented_example_compiles_and_its_loss_falls() {
         batch_size: 20,
         epochs_done: 0,
         test: None,
+        ..TrainConfig::default()
     };
     let reports = fit(
         &mut network,
