@@ -577,3 +577,64 @@ fn the_data_digest_follows_the_bytes_not_the_directory() {
     let missing = data_digest(&base.join("none")).unwrap_err().to_string();
     assert!(missing.contains("train-images-idx3-ubyte.gz"), "{missing}");
 }
+
+#[test]
+fn every_optimizer_the_command_line_offers_trains_at_its_suggested_rate() {
+    use chapters::headline::{OptimizerChoice, good_learning_rate};
+    nabla::network! {
+        /// A small classifier of four features' largest sum.
+        struct Small: 16 => relu 32 => softmax 4
+    }
+    let mut rng = seeded(3);
+    let inputs = Batch::from_fn(1000, |_, _| rng.random_range(-1.0..1.0));
+    let labels: Vec<u8> = (0..1000)
+        .map(|c| {
+            let sums: Vec<f32> = (0..4)
+                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
+                .collect();
+            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
+        })
+        .collect();
+    let data = Dataset::new(inputs, one_hot(&labels));
+    let choices = [
+        OptimizerChoice::Sgd,
+        OptimizerChoice::Momentum,
+        OptimizerChoice::Nesterov,
+        OptimizerChoice::AdaGrad,
+        OptimizerChoice::RmsProp,
+        OptimizerChoice::Adam,
+        OptimizerChoice::AdamW { weight_decay: 0.01 },
+    ];
+    for choice in choices {
+        let mut rng = seeded(4);
+        let mut network = Small::<f32>::new(&mut rng);
+        let mut optimizer = choice.build(good_learning_rate(choice));
+        let config = TrainConfig {
+            epochs: 20,
+            batch_size: 32,
+            ..TrainConfig::default()
+        };
+        let reports = fit(
+            &mut network,
+            &SoftmaxCrossEntropy,
+            &mut optimizer,
+            &data,
+            &config,
+            &mut rng,
+            (),
+        )
+        .expect("trains");
+        let (first, last) = (reports[0].mean_loss, reports[19].mean_loss);
+        assert!(
+            last < 0.6 * first,
+            "{}: loss {first} → {last}",
+            choice.name()
+        );
+        assert!(
+            reports[19].train_accuracy > 0.8,
+            "{}: {:?}",
+            choice.name(),
+            reports[19]
+        );
+    }
+}

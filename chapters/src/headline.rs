@@ -4,10 +4,12 @@
 use crate::hand_wired::Mlp;
 use nabla::Result;
 use nabla::checkpoint;
+use nabla::clip::Clip;
 use nabla::data::mnist::{self, CLASSES, PIXELS};
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Network;
-use nabla::optim::{Adam, Momentum, Optimizer, Sgd};
+use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
+use nabla::schedule::{Decay, Schedule};
 use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -24,14 +26,25 @@ nabla::network! {
 pub type HandWiredNet = Mlp<f32, PIXELS, 128, CLASSES>;
 
 /// The optimizers the command line offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum OptimizerChoice {
     /// Plain SGD.
     Sgd,
     /// SGD with momentum 0.9.
     Momentum,
+    /// Nesterov momentum 0.9.
+    Nesterov,
+    /// AdaGrad.
+    AdaGrad,
+    /// RMSProp with ρ = 0.99.
+    RmsProp,
     /// Adam with β₁ = 0.9, β₂ = 0.999.
     Adam,
+    /// AdamW: Adam with weight decay λ decoupled from the gradient (weights only).
+    AdamW {
+        /// The decay λ.
+        weight_decay: f64,
+    },
 }
 
 impl OptimizerChoice {
@@ -40,7 +53,26 @@ impl OptimizerChoice {
         match self {
             OptimizerChoice::Sgd => Box::new(Sgd::new(learning_rate)),
             OptimizerChoice::Momentum => Box::new(Momentum::new(learning_rate, 0.9)),
+            OptimizerChoice::Nesterov => Box::new(Nesterov::new(learning_rate, 0.9)),
+            OptimizerChoice::AdaGrad => Box::new(AdaGrad::new(learning_rate)),
+            OptimizerChoice::RmsProp => Box::new(RmsProp::new(learning_rate)),
             OptimizerChoice::Adam => Box::new(Adam::new(learning_rate)),
+            OptimizerChoice::AdamW { weight_decay } => {
+                Box::new(AdamW::with_weight_decay(learning_rate, weight_decay))
+            }
+        }
+    }
+
+    /// The lowercase name, as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerChoice::Sgd => "sgd",
+            OptimizerChoice::Momentum => "momentum",
+            OptimizerChoice::Nesterov => "nesterov",
+            OptimizerChoice::AdaGrad => "adagrad",
+            OptimizerChoice::RmsProp => "rmsprop",
+            OptimizerChoice::Adam => "adam",
+            OptimizerChoice::AdamW { .. } => "adamw",
         }
     }
 }
@@ -60,6 +92,12 @@ pub struct RunConfig {
     pub seed: u64,
     /// Where the four MNIST files are.
     pub data_dir: PathBuf,
+    /// The learning-rate schedule (constant by default).
+    pub schedule: Schedule,
+    /// Gradient clipping, if any.
+    pub clip: Option<Clip>,
+    /// The L2 penalty λ on the weights (0 for none).
+    pub l2: f64,
 }
 
 impl Default for RunConfig {
@@ -71,6 +109,9 @@ impl Default for RunConfig {
             optimizer: OptimizerChoice::Adam,
             seed: 42,
             data_dir: mnist::default_dir(),
+            schedule: Schedule::constant(),
+            clip: None,
+            l2: 0.0,
         }
     }
 }
@@ -148,6 +189,9 @@ pub fn run_with_checkpoints(
         batch_size: config.batch_size,
         epochs_done,
         test: Some(&test),
+        schedule: config.schedule,
+        clip: config.clip,
+        l2: config.l2,
         ..TrainConfig::default()
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
@@ -209,8 +253,10 @@ pub fn check_data(digits: &mnist::Mnist, dir: &Path) -> Result<()> {
 pub fn good_learning_rate(optimizer: OptimizerChoice) -> f64 {
     match optimizer {
         OptimizerChoice::Sgd => 0.1,
-        OptimizerChoice::Momentum => 0.01,
-        OptimizerChoice::Adam => 1e-3,
+        OptimizerChoice::Momentum | OptimizerChoice::Nesterov => 0.01,
+        OptimizerChoice::AdaGrad => 0.01,
+        OptimizerChoice::RmsProp => 1e-3,
+        OptimizerChoice::Adam | OptimizerChoice::AdamW { .. } => 1e-3,
     }
 }
 
@@ -241,7 +287,7 @@ pub fn progress_problem(report: &EpochReport, config: &RunConfig) -> Option<Stri
         format!("the mean loss is {loss}, no better than an even guess (ln 10 = 2.30)")
     };
     let rate = nabla::error::short_number(config.learning_rate);
-    let optimizer = format!("{:?}", config.optimizer).to_lowercase();
+    let optimizer = config.optimizer.name();
     let good = good_learning_rate(config.optimizer);
     let advice = if config.learning_rate > good {
         format!(
@@ -288,6 +334,9 @@ pub fn checkpoint_settings(config: &RunConfig) -> Result<Vec<(String, String)>> 
     Ok([
         ("architecture", MnistNet::<f32>::ARCHITECTURE.to_string()),
         ("optimizer", format!("{:?}", config.optimizer)),
+        ("schedule", format!("{:?}", config.schedule)),
+        ("clip", format!("{:?}", config.clip)),
+        ("l2", config.l2.to_string()),
         ("learning_rate", config.learning_rate.to_string()),
         ("batch_size", config.batch_size.to_string()),
         ("seed", config.seed.to_string()),
@@ -316,15 +365,45 @@ pub fn data_digest(dir: &Path) -> Result<String> {
 
 /// The one-line summary of the run's settings that precedes the epoch lines.
 pub fn describe(config: &RunConfig) -> String {
-    format!(
-        "MNIST {} | {:?} lr {} | batch {} | {} | seed {}",
+    let optimizer = match config.optimizer {
+        OptimizerChoice::AdamW { weight_decay } => format!("AdamW (weight decay {weight_decay})"),
+        other => format!("{other:?}"),
+    };
+    let mut line = format!(
+        "MNIST {} | {optimizer} lr {} | batch {} | {} | seed {}",
         MnistNet::<f32>::ARCHITECTURE,
-        config.optimizer,
         config.learning_rate,
         config.batch_size,
         count(config.epochs, "epoch", "epochs"),
         config.seed
-    )
+    );
+    // Settings that are off by default are named only when on.
+    let schedule = config.schedule;
+    if schedule.warmup_steps > 0 {
+        line += &format!(" | {} warm-up steps", schedule.warmup_steps);
+    }
+    match schedule.decay {
+        Decay::Constant => {}
+        Decay::Step {
+            every_epochs,
+            gamma,
+        } => {
+            line += &format!(
+                " | rate × {gamma} every {}",
+                count(every_epochs, "epoch", "epochs")
+            );
+        }
+        Decay::Cosine { min_rate } => line += &format!(" | cosine schedule to {min_rate}"),
+    }
+    match config.clip {
+        Some(Clip::Norm(norm)) => line += &format!(" | gradient norm clipped to {norm}"),
+        Some(Clip::Value(value)) => line += &format!(" | gradients clipped to ±{value}"),
+        None => {}
+    }
+    if config.l2 > 0.0 {
+        line += &format!(" | l2 {}", config.l2);
+    }
+    line
 }
 
 /// `1 epoch`, `10 epochs`; `10000` written `10,000`.

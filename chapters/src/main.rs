@@ -7,6 +7,8 @@ use chapters::preflight;
 use chapters::session::{captured_output_path, default_figures_dir};
 use chapters::{CHAPTERS, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
+use nabla::clip::Clip;
+use nabla::schedule::Schedule;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,6 +77,24 @@ struct RunArgs {
     /// Optimizer.
     #[arg(long, value_enum, default_value_t = OptimizerArg::Adam, global = true)]
     optimizer: OptimizerArg,
+    /// AdamW's decoupled weight decay λ (weights only; not biases or batch norm).
+    #[arg(long, default_value_t = 0.01, global = true, value_parser = non_negative_number)]
+    weight_decay: f64,
+    /// Learning-rate schedule: constant, step (halve every 3 epochs) or cosine (to 0 at the end).
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Constant, global = true)]
+    schedule: ScheduleArg,
+    /// Linear warm-up over this many steps (mini-batches) before the schedule.
+    #[arg(long, default_value_t = 0, global = true)]
+    warmup: usize,
+    /// Clip each gradient to its global L2 norm being at most this.
+    #[arg(long, global = true, value_parser = positive_number, conflicts_with = "clip_value")]
+    clip_norm: Option<f64>,
+    /// Clip each gradient entry to [-this, this].
+    #[arg(long, global = true, value_parser = positive_number)]
+    clip_value: Option<f64>,
+    /// L2 penalty λ/2 Σw² on the weights (0 for none).
+    #[arg(long, default_value_t = 0.0, global = true, value_parser = non_negative_number)]
+    l2: f64,
     /// Random seed for the weights and the batch order.
     #[arg(long, default_value_t = 42, global = true)]
     seed: u64,
@@ -110,7 +130,26 @@ struct RunArgs {
 enum OptimizerArg {
     Sgd,
     Momentum,
+    Nesterov,
+    Adagrad,
+    Rmsprop,
     Adam,
+    Adamw,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ScheduleArg {
+    Constant,
+    Step,
+    Cosine,
+}
+
+fn non_negative_number(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        Ok(_) => Err(format!("{text} is not a finite number of at least 0")),
+        Err(_) => Err(format!("{text} is not a number")),
+    }
 }
 
 fn positive_number(text: &str) -> Result<f64, String> {
@@ -135,8 +174,28 @@ impl RunArgs {
             optimizer: match self.optimizer {
                 OptimizerArg::Sgd => OptimizerChoice::Sgd,
                 OptimizerArg::Momentum => OptimizerChoice::Momentum,
+                OptimizerArg::Nesterov => OptimizerChoice::Nesterov,
+                OptimizerArg::Adagrad => OptimizerChoice::AdaGrad,
+                OptimizerArg::Rmsprop => OptimizerChoice::RmsProp,
                 OptimizerArg::Adam => OptimizerChoice::Adam,
+                OptimizerArg::Adamw => OptimizerChoice::AdamW {
+                    weight_decay: self.weight_decay,
+                },
             },
+            schedule: {
+                let schedule = match self.schedule {
+                    ScheduleArg::Constant => Schedule::constant(),
+                    ScheduleArg::Step => Schedule::step_decay(3, 0.5),
+                    ScheduleArg::Cosine => Schedule::cosine(0.0),
+                };
+                schedule.with_warmup(self.warmup)
+            },
+            clip: match (self.clip_norm, self.clip_value) {
+                (Some(norm), _) => Some(Clip::Norm(norm)),
+                (None, Some(value)) => Some(Clip::Value(value)),
+                (None, None) => None,
+            },
+            l2: self.l2,
             seed: self.seed,
             data_dir: self
                 .data
