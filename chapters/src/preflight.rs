@@ -2,7 +2,7 @@
 //! that cannot be written afterwards: the figure directory, the checkpoint directory (and whether
 //! it already holds another run), and the model file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An output location that cannot be used, with the path and the reason.
 #[derive(Debug, thiserror::Error)]
@@ -33,25 +33,6 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<(), PreflightError> {
     Ok(())
 }
 
-/// The checkpoint files (`epoch-NNN.safetensors`, `epoch-NNN.optimizer.safetensors`) in `dir`,
-/// sorted; none if `dir` does not exist.
-pub fn checkpoint_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let name = path.file_name()?.to_str()?;
-            let stem = name.strip_prefix("epoch-")?.strip_suffix(".safetensors")?;
-            let digits = stem.strip_suffix(".optimizer").unwrap_or(stem);
-            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(path)
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// Prepares the checkpoint directory of a run: writable, and holding another run's checkpoints
 /// only when this run resumes it (`resume`) or was told to replace them (`replace`, which
 /// deletes them). Returns what it did, for the user to read.
@@ -71,7 +52,7 @@ pub fn checkpoint_dir(
             dir.display()
         ));
     }
-    let existing = checkpoint_files(dir);
+    let existing = nabla::checkpoint::files(dir);
     if resume || existing.is_empty() {
         return Ok(notes);
     }
@@ -102,7 +83,7 @@ pub fn checkpoint_dir(
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
+    fn scratch(name: &str) -> std::path::PathBuf {
         let dir =
             std::env::temp_dir().join(format!("nabla-preflight-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -149,11 +130,15 @@ mod tests {
             error.contains("--resume") && error.contains("--replace-checkpoints"),
             "{error}"
         );
-        assert_eq!(checkpoint_files(&dir).len(), 2, "nothing was deleted");
+        assert_eq!(
+            nabla::checkpoint::files(&dir).len(),
+            2,
+            "nothing was deleted"
+        );
         assert!(checkpoint_dir(&dir, true, false).is_ok());
         let notes = checkpoint_dir(&dir, false, true).unwrap();
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(checkpoint_files(&dir).is_empty());
+        assert!(nabla::checkpoint::files(&dir).is_empty());
         assert!(
             dir.join("notes.txt").exists(),
             "only checkpoint files are deleted"

@@ -49,6 +49,23 @@ fn epoch_of(name: &str) -> Option<(usize, bool)> {
     Some((digits.parse().ok()?, is_model))
 }
 
+/// The checkpoint files in `dir` (model and optimizer files of every epoch), sorted; none if
+/// `dir` cannot be read.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            epoch_of(path.file_name()?.to_str()?)?;
+            Some(path)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|error| {
         Error::Checkpoint(format!(

@@ -19,8 +19,8 @@
 //! dropout draws its mask from a stream seeded by its own seed and that number, so a resumed
 //! run draws exactly the masks of an uninterrupted one without saving any generator state.
 //! Updates that a training pass implies for buffers (batch norm's running averages) happen in
-//! [`Layer::update_buffers`], which the training loop calls after the forward pass, so that the
-//! forward pass itself can borrow the layer immutably.
+//! [`Layer::update_buffers`], which a network calls from `Network::update_buffers` after the
+//! optimizer's step, so that the forward pass itself can borrow the layer immutably.
 //!
 //! **Images.** A convolution or a pooling layer reads image-shaped samples: `C × H × W` numbers
 //! per column, channel by channel, row by row (PyTorch's `NCHW` layout with the batch as
