@@ -114,19 +114,39 @@ fn every_figure_the_book_shows_exists() {
     );
 }
 
-/// The names of all tests in the chapter-equation test files.
+/// The names of all functions in the chapter test files (`eq_…` for equations, `chNN_…` for
+/// the chapters' other claims).
 fn equation_tests() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters");
     let mut names = Vec::new();
     for entry in fs::read_dir(dir).expect("tests/chapters exists") {
         let text = fs::read_to_string(entry.expect("entry").path()).expect("readable test file");
         for line in text.lines() {
-            if let Some(rest) = line.trim().strip_prefix("fn eq_") {
-                names.push(format!("eq_{}", rest.split('(').next().unwrap_or("")));
+            if let Some(rest) = line.trim().strip_prefix("fn ") {
+                names.push(rest.split(['(', '<']).next().unwrap_or("").to_string());
             }
         }
     }
     names
+}
+
+/// The test names a page cites in backticks: `` `eq_…` `` and `` `chNN_…` ``.
+fn cited_tests(text: &str) -> Vec<String> {
+    // Every stretch between two backticks that is a test-like identifier as a whole: prose
+    // between citations has spaces, so the pairing of backticks does not matter.
+    text.split('`')
+        .skip(1)
+        .filter(|code| {
+            let bytes = code.as_bytes();
+            code.starts_with("eq_")
+                || (code.starts_with("ch")
+                    && bytes.len() > 5
+                    && bytes[2..4].iter().all(u8::is_ascii_digit)
+                    && bytes[4] == b'_')
+        })
+        .filter(|code| code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -148,8 +168,7 @@ fn every_numbered_equation_has_a_test_named_after_it() {
             }
         }
         // Every test the text names must exist.
-        for piece in text.split("`eq_").skip(1) {
-            let name = format!("eq_{}", &piece[..piece.find('`').unwrap_or(0)]);
+        for name in cited_tests(&text) {
             if !tests.contains(&name) {
                 problems.push(format!(
                     "{}: names test {name}, which does not exist",

@@ -15,6 +15,7 @@ use nabla::network::{Network, Parameters};
 use nabla_tests::{
     assert_gradients_match, finite_difference_gradient, max_relative_error, seeded, uniform_vec,
 };
+use rand::Rng;
 use rand::seq::SliceRandom;
 
 fn data() -> Vec<Sample> {
@@ -331,5 +332,67 @@ fn per_sample_updates_fit_every_point_but_learn_no_single_line() {
         spread > 1.0,
         "the slopes spread over {spread}, instead of agreeing near {}",
         best.w
+    );
+}
+
+#[test]
+fn ch04_larger_inputs_shrink_the_usable_learning_rate_about_66_times() {
+    // The text: with x ten times larger the Hessian is [[300.05, 20.312], [20.312, 2]] and
+    // λ_max ≈ 301.4 instead of 4.59, so the bound 2/λ_max is about 66 times smaller; and at
+    // η = 0.02 even the steep direction shrinks by only |1 − 0.02 λ_max| ≈ 0.908 per step.
+    let data = make_data(SEED, SAMPLES);
+    let scaled: Vec<Sample> = data
+        .iter()
+        .map(|s| Sample {
+            x: 10.0 * s.x,
+            y: s.y,
+        })
+        .collect();
+    let (h, h_scaled) = (hessian(&data), hessian(&scaled));
+    assert!((h_scaled[0][0] - 300.05).abs() < 0.01 && (h_scaled[0][1] - 20.312).abs() < 1e-3);
+    let (λ, λ_scaled) = (eigenvalues(h).1, eigenvalues(h_scaled).1);
+    assert!((λ_scaled - 301.4).abs() < 0.05, "{λ_scaled}");
+    assert!((λ_scaled / λ - 66.0).abs() < 0.5, "{}", λ_scaled / λ);
+    assert!(((1.0 - 0.02 * λ).abs() - 0.908).abs() < 5e-4);
+}
+
+#[test]
+fn ch04_sgd_jumps_around_the_minimum_by_an_amount_that_depends_on_how_it_samples() {
+    // Started at the minimum, single-sample SGD with a fixed η keeps moving. Reshuffled each
+    // epoch, as the chapter's program does, the per-sample gradients at θ* sum to zero over an
+    // epoch, so at the end of each epoch the distance from θ* is proportional to η and the
+    // excess loss C − C* to η². Drawn with replacement, the noise accumulates against a pull
+    // back of about ηλ per step: the variance settles proportional to η, the spread to √η.
+    // A quarter of the rate: about 1/16 of the excess loss, or about 1/4.
+    let data = make_data(SEED, SAMPLES);
+    let best = least_squares(&data);
+    let floor = mse(best, &data);
+    let reshuffled = |learning_rate: f64| {
+        let mut rng = seeded(11);
+        let (_, losses) = minibatch_descent(best, &data, learning_rate, 1, 2000, &mut rng);
+        losses[100..].iter().map(|c| c - floor).sum::<f64>() / (losses.len() - 100) as f64
+    };
+    let with_replacement = |learning_rate: f64| {
+        let mut rng = seeded(12);
+        let mut line = best;
+        let mut excess = 0.0;
+        for step in 0..200_000 {
+            let sample = data[rng.random_range(0..data.len())];
+            gradient_descent_step(&mut line, &[sample], learning_rate);
+            if step >= 10_000 {
+                excess += mse(line, &data) - floor;
+            }
+        }
+        excess / 190_000.0
+    };
+    let ratio = reshuffled(0.02) / reshuffled(0.005);
+    assert!(
+        (10.0..30.0).contains(&ratio),
+        "reshuffled: ratio {ratio}, expected about 16"
+    );
+    let ratio = with_replacement(0.02) / with_replacement(0.005);
+    assert!(
+        (3.0..5.5).contains(&ratio),
+        "with replacement: ratio {ratio}, expected about 4"
     );
 }
