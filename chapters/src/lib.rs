@@ -13,6 +13,10 @@ pub mod ch05_losses;
 pub mod ch06_backpropagation;
 pub mod ch07_network_macro;
 pub mod ch08_mnist;
+pub mod ch09_optimizers;
+pub mod ch10_initialization;
+pub mod ch11_batch_norm;
+pub mod ch12_regularization;
 pub mod hand_wired;
 pub mod headline;
 pub mod predict;
@@ -28,41 +32,73 @@ pub const CHAPTERS: &[Chapter] = &[
         id: "ch01",
         title: "Introduction",
         run: ch01_introduction::run,
+        long: None,
     },
     Chapter {
         id: "ch02",
         title: "The artificial neuron",
         run: ch02_neuron::run,
+        long: None,
     },
     Chapter {
         id: "ch03",
         title: "Activation functions",
         run: ch03_activations::run,
+        long: None,
     },
     Chapter {
         id: "ch04",
         title: "Gradient descent and linear regression",
         run: ch04_gradient_descent::run,
+        long: None,
     },
     Chapter {
         id: "ch05",
         title: "Loss functions",
         run: ch05_losses::run,
+        long: None,
     },
     Chapter {
         id: "ch06",
         title: "Backpropagation",
         run: ch06_backpropagation::run,
+        long: None,
     },
     Chapter {
         id: "ch07",
         title: "Declaring networks with network!",
         run: ch07_network_macro::run,
+        long: None,
     },
     Chapter {
         id: "ch08",
         title: "MNIST",
         run: ch08_mnist::run,
+        long: None,
+    },
+    Chapter {
+        id: "ch09",
+        title: "Optimizers",
+        run: ch09_optimizers::run,
+        long: Some(ch09_optimizers::run_long),
+    },
+    Chapter {
+        id: "ch10",
+        title: "Initialization and gradient flow",
+        run: ch10_initialization::run,
+        long: Some(ch10_initialization::run_long),
+    },
+    Chapter {
+        id: "ch11",
+        title: "Batch normalization",
+        run: ch11_batch_norm::run,
+        long: Some(ch11_batch_norm::run_long),
+    },
+    Chapter {
+        id: "ch12",
+        title: "Overfitting and regularization",
+        run: ch12_regularization::run,
+        long: Some(ch12_regularization::run_long),
     },
 ];
 

@@ -4,7 +4,7 @@
 use chapters::headline::{self, Checkpoints, OptimizerChoice, RunConfig};
 use chapters::predict;
 use chapters::preflight;
-use chapters::session::{captured_output_path, default_figures_dir};
+use chapters::session::{captured_output_path, default_figures_dir, long_output_id};
 use chapters::{CHAPTERS, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
 use nabla::clip::Clip;
@@ -45,6 +45,9 @@ enum Command {
 struct ChapterOptions {
     #[command(flatten)]
     run: RunArgs,
+    /// Skip the chapter's long MNIST experiments (chapters 9–12), running only its quick part.
+    #[arg(long)]
+    quick: bool,
 }
 
 /// What `nabla predict` classifies (exactly one of `--image` and `--test-index`), and with which
@@ -260,10 +263,15 @@ fn main() -> ExitCode {
                     .figures
                     .or(cli.run.figures)
                     .unwrap_or_else(default_figures_dir);
+                let long = chapter.long.filter(|_| !options.quick);
                 let mut stdout = std::io::stdout();
                 preflight::writable_dir(&figures, "the figure directory")
                     .map_err(Into::into)
-                    .and_then(|()| (chapter.run)(&mut Session::new(&mut stdout, Some(figures))))
+                    .and_then(|()| {
+                        let mut session = Session::new(&mut stdout, Some(figures));
+                        (chapter.run)(&mut session)?;
+                        long.map_or(Ok(()), |long| long(&mut session))
+                    })
             }
             None => {
                 eprintln!(
@@ -295,6 +303,13 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
         std::fs::create_dir_all(path.parent().unwrap_or(&figures))?;
         std::fs::write(&path, &captured)?;
         print!("{}", String::from_utf8_lossy(&captured));
+        if let Some(long) = chapter.long {
+            println!("== {} {}: the long experiments", chapter.id, chapter.title);
+            let mut captured = Vec::new();
+            long(&mut Session::new(&mut captured, Some(figures.clone())))?;
+            std::fs::write(captured_output_path(&long_output_id(chapter.id)), &captured)?;
+            print!("{}", String::from_utf8_lossy(&captured));
+        }
     }
     println!("== ch08 results over several seeds");
     let mut captured = Vec::new();

@@ -12,8 +12,13 @@ pub struct Chapter {
     pub id: &'static str,
     /// The chapter's title in the book.
     pub title: &'static str,
-    /// Runs the program.
+    /// Runs the program: the part `cargo test` re-runs and compares with the book's captured
+    /// output, so it takes seconds.
     pub run: fn(&mut Session) -> ChapterResult,
+    /// The chapter's long experiments (full MNIST training runs), if any: `nabla chNN` runs them
+    /// after [`run`](Self::run), `nabla figures` captures what they print to `chNN-long.txt`,
+    /// and `cargo test` checks them on a small seeded subset instead of re-running them.
+    pub long: Option<fn(&mut Session) -> ChapterResult>,
 }
 
 /// The output stream and figure directory of one run of a chapter program.
@@ -61,6 +66,11 @@ pub fn book_dir() -> PathBuf {
 /// Where chapter programs draw their figures by default: the book's `figures/` directory.
 pub fn default_figures_dir() -> PathBuf {
     book_dir().join("figures")
+}
+
+/// The name under which the long part of chapter `id` is captured (`ch09-long`).
+pub fn long_output_id(id: &str) -> String {
+    format!("{id}-long")
 }
 
 /// The captured output of a chapter program, as the book includes it.

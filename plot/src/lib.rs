@@ -30,8 +30,11 @@
 
 mod axes;
 mod confusion;
+mod contour;
 mod decision;
+mod diagram;
 mod digits;
+mod histogram;
 mod line;
 mod regression;
 

@@ -4,6 +4,10 @@
 
 mod captured;
 mod outputs;
+mod rules_ch09;
+mod rules_ch10;
+mod rules_ch11;
+mod rules_ch12;
 
 use chapters::session::book_dir;
 use std::fs;

@@ -8,7 +8,7 @@
 //! its tolerance, makes the comparison fail.
 
 use crate::captured::{Rule, TIMINGS, Token, Tolerance, beyond, compare, rule, tokens, tolerances};
-use chapters::session::captured_output_path;
+use chapters::session::{captured_output_path, long_output_id};
 use chapters::{CHAPTERS, Session};
 use std::fs;
 
@@ -100,18 +100,30 @@ fn rules(id: &str) -> Vec<Rule> {
         "ch07" => CH07,
         "ch08" => CH08,
         "ch08-seeds" => CH08_SEEDS,
+        "ch09" => crate::rules_ch09::QUICK,
+        "ch09-long" => crate::rules_ch09::LONG,
+        "ch10" => crate::rules_ch10::QUICK,
+        "ch10-long" => crate::rules_ch10::LONG,
+        "ch11" => crate::rules_ch11::QUICK,
+        "ch11-long" => crate::rules_ch11::LONG,
+        "ch12" => crate::rules_ch12::QUICK,
+        "ch12-long" => crate::rules_ch12::LONG,
         _ => &[],
     };
     chapter.iter().chain(&TIMINGS).copied().collect()
 }
 
-/// Every captured file: the chapters' outputs and the seed table.
-fn captured_ids() -> Vec<&'static str> {
-    CHAPTERS
-        .iter()
-        .map(|chapter| chapter.id)
-        .chain(["ch08-seeds"])
-        .collect()
+/// Every captured file: the chapters' outputs, their long experiments, and the seed table.
+fn captured_ids() -> Vec<String> {
+    let mut ids = Vec::new();
+    for chapter in CHAPTERS {
+        ids.push(chapter.id.to_string());
+        if chapter.long.is_some() {
+            ids.push(long_output_id(chapter.id));
+        }
+    }
+    ids.push("ch08-seeds".to_string());
+    ids
 }
 
 fn read_captured(id: &str) -> String {
@@ -183,8 +195,8 @@ fn the_seed_table_line_for_seed_0_is_reproduced() {
 #[test]
 fn every_rule_applies_to_some_number() {
     for id in captured_ids() {
-        let captured = read_captured(id);
-        let rules = rules(id);
+        let captured = read_captured(&id);
+        let rules = rules(&id);
         let comparison = compare(&captured, &captured, &rules);
         assert!(
             comparison.differences.is_empty(),
@@ -205,8 +217,8 @@ fn every_rule_applies_to_some_number() {
 fn a_number_moved_beyond_its_tolerance_fails_the_comparison() {
     let mut checked = 0;
     for id in captured_ids() {
-        let captured = read_captured(id);
-        let rules = rules(id);
+        let captured = read_captured(&id);
+        let rules = rules(&id);
         let lines: Vec<&str> = captured.lines().collect();
         for (row, (line, line_tolerances)) in
             lines.iter().zip(tolerances(&captured, &rules)).enumerate()

@@ -8,3 +8,7 @@ mod ch04_gradient_descent;
 mod ch05_losses;
 mod ch06_backpropagation;
 mod ch08_mnist;
+mod ch09_optimizers;
+mod ch10_initialization;
+mod ch11_batch_norm;
+mod ch12_regularization;

@@ -1,0 +1,10 @@
+//! Chapter 11's captured outputs: what its numbers are, and so how far another CPU's run may
+//! move them (see `captured.rs` and `outputs.rs`).
+
+use crate::captured::Rule;
+
+/// The quick part (`ch11.txt`), re-run by `cargo test`.
+pub const QUICK: &[Rule] = &[];
+
+/// The long MNIST experiments (`ch11-long.txt`), captured by `nabla figures` and not re-run.
+pub const LONG: &[Rule] = &[];

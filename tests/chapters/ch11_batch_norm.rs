@@ -1,0 +1,1 @@
+//! Chapter 11's equations, each checked numerically by the test named after it.

@@ -1,0 +1,1 @@
+//! Chapter 12's equations, each checked numerically by the test named after it.
