@@ -5,7 +5,7 @@ use chapters::headline::{self, Checkpoints, OptimizerChoice, RunConfig};
 use chapters::predict;
 use chapters::preflight;
 use chapters::session::{captured_output_path, default_figures_dir, long_output_id};
-use chapters::{CHAPTERS, Session, find_chapter};
+use chapters::{CHAPTERS, Chapter, Session, find_chapter};
 use clap::{Parser, Subcommand, ValueEnum};
 use nabla::clip::Clip;
 use nabla::schedule::Schedule;
@@ -32,10 +32,14 @@ enum Command {
     /// List the chapters' programs.
     List,
     /// Run every chapter's program, redrawing the book's figures and recapturing its outputs.
-    Figures,
+    Figures {
+        /// Only this chapter (`ch09`, or `9`), with its long experiments if it has them.
+        #[arg(long, value_name = "CHAPTER")]
+        only: Option<String>,
+    },
     /// Classify a handwritten digit: print the three likeliest classes and their probabilities.
     Predict(PredictArgs),
-    /// A chapter's program: `ch02` … `ch08` (see `list`).
+    /// A chapter's program: `ch01` … `ch12` (see `list`).
     #[command(external_subcommand)]
     Chapter(Vec<String>),
 }
@@ -243,7 +247,14 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        Command::Figures => regenerate_book(figures),
+        Command::Figures { only: None } => regenerate_book(figures, CHAPTERS, true),
+        Command::Figures { only: Some(id) } => match find_chapter(&id) {
+            Some(chapter) => regenerate_book(figures, std::slice::from_ref(chapter), false),
+            None => {
+                eprintln!("error: unknown chapter `{id}`; `nabla list` shows them");
+                return ExitCode::from(2);
+            }
+        },
         Command::Predict(args) => {
             let digit = match (args.image, args.test_index) {
                 (Some(path), _) => predict::Digit::Image(path),
@@ -293,9 +304,10 @@ fn main() -> ExitCode {
 
 type CommandResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
-/// Runs every chapter, drawing into `figures` and saving what each printed for the book.
-fn regenerate_book(figures: PathBuf) -> CommandResult {
-    for chapter in CHAPTERS {
+/// Runs `chapters`, drawing into `figures` and saving what each printed for the book (and the
+/// seed table of chapter 8 if `seed_table`).
+fn regenerate_book(figures: PathBuf, chapters: &[Chapter], seed_table: bool) -> CommandResult {
+    for chapter in chapters {
         println!("== {} {}", chapter.id, chapter.title);
         let mut captured = Vec::new();
         (chapter.run)(&mut Session::new(&mut captured, Some(figures.clone())))?;
@@ -310,6 +322,9 @@ fn regenerate_book(figures: PathBuf) -> CommandResult {
             std::fs::write(captured_output_path(&long_output_id(chapter.id)), &captured)?;
             print!("{}", String::from_utf8_lossy(&captured));
         }
+    }
+    if !seed_table {
+        return Ok(());
     }
     println!("== ch08 results over several seeds");
     let mut captured = Vec::new();
