@@ -1,8 +1,10 @@
 //! The book keeps its promises: every include resolves to real text, every figure exists, every
-//! numbered equation has a test of its own name, and the program output the book shows is what
-//! the programs print today (`outputs.rs`, compared as `captured.rs` explains).
+//! numbered equation has a test of its own name, every cross-reference reaches its target
+//! (`links.rs`), and the program output the book shows is what the programs print today
+//! (`outputs.rs`, compared as `captured.rs` explains).
 
 mod captured;
+mod links;
 mod outputs;
 mod rules_ch09;
 mod rules_ch10;

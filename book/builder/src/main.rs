@@ -6,7 +6,9 @@
 //! The build fails if a `{{#include}}` does not resolve to text or a formula does not
 //! convert; every problem is listed with its file.
 
+mod figures;
 mod includes;
+mod listings;
 mod log;
 mod math;
 
@@ -17,8 +19,9 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Replaces `$...$` / `$$...$$` with MathML (see [`math`]). Runs after mdBook's
-/// own `links` preprocessor, so math in included files is converted too.
+/// Lays out each page: dedents listings (see [`listings`]), replaces `$...$` / `$$...$$`
+/// with MathML (see [`math`]), and captions figures (see [`figures`]). Runs after mdBook's
+/// own `links` preprocessor, so included files are laid out too.
 struct MathPreprocessor;
 
 impl Preprocessor for MathPreprocessor {
@@ -33,8 +36,9 @@ impl Preprocessor for MathPreprocessor {
             let BookItem::Chapter(chapter) = item else {
                 return;
             };
-            match math::render_markdown(&chapter.content) {
-                Ok(content) => chapter.content = content,
+            let content = listings::dedent_code_blocks(&chapter.content);
+            match math::render_markdown(&content) {
+                Ok(content) => chapter.content = figures::caption_figures(&content),
                 Err(errors) => {
                     let file = chapter
                         .source_path

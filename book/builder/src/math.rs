@@ -39,7 +39,7 @@ impl fmt::Display for MathError {
 
 /// The pulldown-cmark options mdBook uses (see `mdbook_markdown::new_cmark_parser`),
 /// plus math, so that block structure (code blocks, tables, lists) is seen the same way.
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -142,7 +142,7 @@ fn display_html(latex: &str) -> Result<String, String> {
     Ok(match tag {
         None => format!(r#"<span class="math-display">{mathml}</span>"#),
         Some(tag) => {
-            let id = escape_html(&tag.label.replace(char::is_whitespace, "-"));
+            let id = escape_html(&anchor_id(&tag.label));
             let label = escape_html(&tag.label);
             let shown = if tag.starred {
                 label
@@ -155,6 +155,12 @@ fn display_html(latex: &str) -> Result<String, String> {
             )
         }
     })
+}
+
+/// The anchor of the equation labelled `label`: `3.1` → `3-1` (links write `#eq-3-1`),
+/// whitespace and dots becoming dashes.
+pub fn anchor_id(label: &str) -> String {
+    label.replace(|c: char| c.is_whitespace() || c == '.', "-")
 }
 
 /// Converts one formula to a `<math>` element that survives Markdown parsing unchanged.
@@ -434,7 +440,7 @@ mod tests {
         assert!(!html.contains("tag"), "{html}");
 
         let html = ok("$$ a = b \\tag{3.1} $$");
-        assert!(html.contains(r#"id="eq-3.1""#), "{html}");
+        assert!(html.contains(r#"id="eq-3-1""#), "{html}");
         assert!(html.contains("&#40;3&#46;1&#41;"), "{html}");
 
         let html = ok("$$ a = b \\tag*{†} $$");
