@@ -24,8 +24,8 @@ fn pages() -> Vec<PathBuf> {
         .collect();
     pages.sort();
     assert!(
-        pages.len() >= 9,
-        "expected the summary and eight chapters, found {pages:?}"
+        pages.len() >= 15,
+        "expected the summary, twelve chapters, notation and references, found {pages:?}"
     );
     pages
 }
