@@ -50,6 +50,23 @@ fn includes(text: &str) -> Vec<(String, Option<String>)> {
     found
 }
 
+/// The lines `start..=end` (1-based; either may be missing, as mdBook's `path:3:20`, `path:3:`
+/// and `path::20` allow) if `range` is such a line range, or `None` if it is an anchor name.
+fn line_range(text: &str, range: &str) -> Option<Option<String>> {
+    let (start, end) = range.split_once(':').unwrap_or((range, range));
+    let number = |s: &str| (!s.is_empty()).then(|| s.parse::<usize>()).transpose();
+    let (Ok(start), Ok(end)) = (number(start), number(end)) else {
+        return None;
+    };
+    if start.is_none() && end.is_none() && range != ":" {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let first = start.unwrap_or(1).max(1);
+    let last = end.unwrap_or(lines.len());
+    Some((first <= last && last <= lines.len()).then(|| lines[first - 1..last].join("\n")))
+}
+
 /// The text between `ANCHOR: name` and `ANCHOR_END: name`, without other anchor lines.
 fn anchored(text: &str, anchor: &str) -> Option<String> {
     let mut inside = false;
@@ -68,6 +85,16 @@ fn anchored(text: &str, anchor: &str) -> Option<String> {
 }
 
 #[test]
+fn line_ranges_are_told_from_anchors() {
+    let text = "a\nb\nc\n";
+    assert_eq!(line_range(text, "2:3"), Some(Some("b\nc".to_string())));
+    assert_eq!(line_range(text, "2:"), Some(Some("b\nc".to_string())));
+    assert_eq!(line_range(text, ":1"), Some(Some("a".to_string())));
+    assert_eq!(line_range(text, "3:9"), Some(None));
+    assert_eq!(line_range(text, "forward"), None);
+}
+
+#[test]
 fn every_include_resolves_to_non_empty_text() {
     let mut problems = Vec::new();
     let mut count = 0;
@@ -81,6 +108,14 @@ fn every_include_resolves_to_non_empty_text() {
                 (Err(_), _) => problems.push(format!("{name}: {path} does not exist")),
                 (Ok(content), None) if content.trim().is_empty() => {
                     problems.push(format!("{name}: {path} is empty"))
+                }
+                (Ok(content), Some(range)) if line_range(&content, range).is_some() => {
+                    match line_range(&content, range).flatten() {
+                        Some(lines) if !lines.trim().is_empty() => {}
+                        _ => problems.push(format!(
+                            "{name}: lines {range} of {path} do not exist or are blank"
+                        )),
+                    }
                 }
                 (Ok(content), Some(anchor)) => match anchored(&content, anchor) {
                     None => problems.push(format!("{name}: {path} has no anchor `{anchor}`")),
