@@ -3,6 +3,8 @@
 //! backpropagation and by finite differences, and shows what a gradient check reports: in `f64`
 //! and `f32`, for step sizes from 10⁻¹ to 10⁻⁹, and next to a ReLU kink.
 
+pub mod worked;
+
 use crate::{ChapterResult, Session};
 use nabla::batch::one_hot;
 use nabla::data::Dataset;
@@ -304,6 +306,7 @@ pub fn median_step_size_errors(
 
 /// Runs this chapter's program.
 pub fn run(session: &mut Session) -> ChapterResult {
+    worked::run(session)?;
     let xor = train_xor(SEED);
     report_xor(session, &xor)?;
     let blobs = train_blobs(SEED);
