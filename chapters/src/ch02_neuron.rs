@@ -192,8 +192,8 @@ pub fn train<const N: usize>(
 /// separates them, or `None` if `separator` misclassifies an example or has a point on its line.
 ///
 /// `R` is the largest length of an input extended by a constant 1 (the bias's input), `γ` the
-/// smallest distance `t (w · x + b) / |(w, b)|` of an example from the separator, with the
-/// targets `t = 2y − 1` in {−1, +1}.
+/// smallest distance `s (w · x + b) / |(w, b)|` of an example from the separator, with the
+/// targets `s = 2y − 1` in {−1, +1}.
 pub fn mistake_bound<const N: usize>(
     examples: &[Example<N>],
     separator: &Neuron<N>,

@@ -83,7 +83,7 @@ pub fn softmax_jacobian_numeric(z: &[f64]) -> Vec<Vec<f64>> {
 /// One neuron of a chain, as its weight and bias `(w_k, b_k)`.
 pub type Link = (f64, f64);
 
-/// A chain of one-input neurons `a_k = f(w_k a_{k−1} + b_k)`. Returns the output `a_n` and its
+/// A chain of one-input neurons `a_k = φ(w_k a_{k−1} + b_k)`. Returns the output `a_D` and its
 /// derivative with respect to the input, `∂a_n/∂a_0 = Π_k w_k f'(z_k)` (equation 3.17).
 pub fn chain<A: Elementwise<f64>>(activation: &A, layers: &[Link], input: f64) -> (f64, f64) {
     let mut activation_value = input;
@@ -213,7 +213,7 @@ fn softmax(session: &mut Session) -> ChapterResult {
         .map(|(&a, &n)| relative_error(a, n, FLOOR))
         .fold(0.0, f64::max);
 
-    // The backward pass for an upstream gradient g: ∂C/∂z = Jᵀ g = s ⊙ (g − (sᵀg) 1).
+    // The backward pass for an upstream gradient g: ∂L/∂z = Jᵀ g = s ⊙ (g − (sᵀg) 1).
     let upstream = [0.5, -1.0, 2.0];
     let mut backward = upstream;
     Softmax.backward(&z, &s, &mut backward, 3);
@@ -275,7 +275,7 @@ fn saturation(session: &mut Session) -> ChapterResult {
     writeln!(out)?;
     writeln!(
         out,
-        "chains a_k = f(a_(k−1)) of n neurons (w = 1, b = 0), input a_0 = {CHAIN_INPUT}: ∂a_n/∂a_0"
+        "chains a_k = φ(a_(k−1)) of D neurons (w = 1, b = 0), input a_0 = {CHAIN_INPUT}: ∂a_D/∂a_0"
     )?;
     writeln!(out, "     n    sigmoid     4^(−n)       tanh       relu")?;
     for n in DEPTHS {

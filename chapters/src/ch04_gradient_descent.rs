@@ -84,7 +84,7 @@ pub fn mse(line: Line, data: &[Sample]) -> f64 {
     sum / data.len() as f64
 }
 
-/// The gradient `(∂C/∂w, ∂C/∂b)` of the mean squared error (equations 4.3 and 4.4), returned as
+/// The gradient `(∂L/∂w, ∂L/∂b)` of the mean squared error (equations 4.3 and 4.4), returned as
 /// a `Line` because it has one entry per parameter.
 pub fn mse_gradient(line: Line, data: &[Sample]) -> Line {
     let n = data.len() as f64;
@@ -267,7 +267,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     )?;
     writeln!(
         out,
-        "closed form (4.6): w* = {:.6}, b* = {:.6}, C(w*, b*) = {best_loss:.6}",
+        "closed form (4.6): w* = {:.6}, b* = {:.6}, L(w*, b*) = {best_loss:.6}",
         best.w, best.b
     )?;
 
@@ -280,23 +280,23 @@ pub fn run(session: &mut Session) -> ChapterResult {
     let numeric = numeric_gradient(start, &data, 1e-5);
     writeln!(
         out,
-        "  equations 4.3, 4.4     ∂C/∂w = {:9.5}  ∂C/∂b = {:9.5}",
+        "  equations 4.3, 4.4     ∂L/∂w = {:9.5}  ∂L/∂b = {:9.5}",
         analytic.w, analytic.b
     )?;
     writeln!(
         out,
-        "  central differences    ∂C/∂w = {:9.5}  ∂C/∂b = {:9.5}",
+        "  central differences    ∂L/∂w = {:9.5}  ∂L/∂b = {:9.5}",
         numeric.w, numeric.b
     )?;
     writeln!(
         out,
-        "  mistake: no factor 2   ∂C/∂w = {:9.5}  ∂C/∂b = {:9.5}",
+        "  mistake: no factor 2   ∂L/∂w = {:9.5}  ∂L/∂b = {:9.5}",
         analytic.w / 2.0,
         analytic.b / 2.0
     )?;
     writeln!(
         out,
-        "  mistake: sign flipped  ∂C/∂w = {:9.5}  ∂C/∂b = {:9.5}",
+        "  mistake: sign flipped  ∂L/∂w = {:9.5}  ∂L/∂b = {:9.5}",
         -analytic.w, -analytic.b
     )?;
 
@@ -305,7 +305,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
         out,
         "\ngradient descent, η = {LEARNING_RATE}, from w = 0, b = 0:"
     )?;
-    writeln!(out, "  step         w          b          C")?;
+    writeln!(out, "  step         w          b          L")?;
     let mut line = Line::default();
     for step in 0..=300 {
         if [0, 1, 2, 5, 10, 20, 50, 100, 300].contains(&step) {
@@ -358,7 +358,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
         (lambda_max - lambda_min) / (lambda_max + lambda_min)
     )?;
     writeln!(out, "learning rates, {STEPS} steps from w = 0, b = 0:")?;
-    writeln!(out, "       η   max |1 − η λ|   C − C* after {STEPS} steps")?;
+    writeln!(out, "       η   max |1 − η λ|   L − L* after {STEPS} steps")?;
     let mut curves = Vec::new();
     for eta in LEARNING_RATES {
         let rate = (1.0 - eta * lambda_min)
@@ -383,7 +383,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     )?;
     writeln!(
         out,
-        "  batch size   steps   C − C* at the end   distance from (w*, b*)"
+        "  batch size   steps   L − L* at the end   distance from (w*, b*)"
     )?;
     let mut rng = StdRng::seed_from_u64(SEED);
     let mut batch_curves = Vec::new();
@@ -414,7 +414,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     }
     writeln!(
         out,
-        "  summed gradient, η = {LEARNING_RATE} (acts like η = {}): C after 10 steps = {:.1e}",
+        "  summed gradient, η = {LEARNING_RATE} (acts like η = {}): L after 10 steps = {:.1e}",
         LEARNING_RATE * SAMPLES as f64,
         mse(summed, &data)
     )?;
@@ -471,7 +471,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
                     "Loss above its minimum, by learning rate (bound 2/λ_max = {bound:.3})"
                 ),
                 x_label: "step".into(),
-                y_label: "C − C*".into(),
+                y_label: "L − L*".into(),
                 series: curves,
                 y_range: Some((1e-7, 1e4)),
                 log_y: true,
@@ -484,7 +484,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
             &LineChart {
                 title: "Batch, mini-batch and stochastic gradient descent (η = 0.1)".into(),
                 x_label: "epoch (passes over the data)".into(),
-                y_label: "C − C*".into(),
+                y_label: "L − L*".into(),
                 series: batch_curves,
                 y_range: None,
                 log_y: true,

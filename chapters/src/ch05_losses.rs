@@ -37,12 +37,12 @@ pub fn mean_negative_log_likelihood(probabilities: &[f64], labels: &[f64]) -> f6
 // ANCHOR_END: likelihood
 
 // ANCHOR: output_gradients
-/// `∂C/∂z` for binary cross-entropy on `ŷ = σ(z)`: `ŷ − y` (equation 5.4).
+/// `∂L/∂z` for binary cross-entropy on `ŷ = σ(z)`: `ŷ − y` (equation 5.4).
 pub fn bce_sigmoid_gradient(z: f64, y: f64) -> f64 {
     sigmoid(z) - y
 }
 
-/// `∂C/∂z` for the squared error on `ŷ = σ(z)`: `2 (ŷ − y) σ'(z)` (equation 5.5).
+/// `∂L/∂z` for the squared error on `ŷ = σ(z)`: `2 (ŷ − y) σ'(z)` (equation 5.5).
 pub fn mse_sigmoid_gradient(z: f64, y: f64) -> f64 {
     let p = sigmoid(z);
     2.0 * (p - y) * p * (1.0 - p)
@@ -70,7 +70,7 @@ pub fn steps_to_escape(
 // ANCHOR_END: escape
 
 // ANCHOR: chain_rule
-/// `∂C/∂zⱼ = Σₖ (∂C/∂ŷₖ) (∂ŷₖ/∂zⱼ)` for `C = −Σₖ yₖ ln ŷₖ`, with `∂C/∂ŷₖ = −yₖ/ŷₖ`: the full
+/// `∂L/∂zⱼ = Σₖ (∂L/∂ŷₖ) (∂ŷₖ/∂zⱼ)` for `C = −Σₖ yₖ ln ŷₖ`, with `∂L/∂ŷₖ = −yₖ/ŷₖ`: the full
 /// chain rule through the Jacobian `∂ŷₖ/∂zⱼ = ŷₖ (δₖⱼ − ŷⱼ)` (equation 5.8, computed by
 /// chapter 3's `softmax_jacobian`), which equation 5.9 simplifies to `ŷ − y`.
 pub fn softmax_ce_gradient_by_chain_rule(z: &[f64], y: &[f64]) -> Vec<f64> {
@@ -184,12 +184,12 @@ fn likelihood(session: &mut Session) -> ChapterResult {
     Ok(())
 }
 
-/// ∂C/∂z for MSE and BCE behind a sigmoid, as the prediction gets more confidently wrong.
+/// ∂L/∂z for MSE and BCE behind a sigmoid, as the prediction gets more confidently wrong.
 fn saturation(session: &mut Session) -> ChapterResult {
     let out = &mut session.out;
     writeln!(
         out,
-        "\n∂C/∂z for label y = 1 (library losses, checked by central differences):"
+        "\n∂L/∂z for label y = 1 (library losses, checked by central differences):"
     )?;
     writeln!(
         out,
@@ -252,7 +252,7 @@ fn saturation(session: &mut Session) -> ChapterResult {
     let numeric = numeric_derivative(|z| (sigmoid(z) - y).powi(2), z, STEP);
     writeln!(
         out,
-        "  MSE at z = {z}, y = {y}: ∂C/∂z = {numeric:.4}; 2(ŷ − y)σ'(z) = {:.4}; ŷ − y = {:.4} (wrong)",
+        "  MSE at z = {z}, y = {y}: ∂L/∂z = {numeric:.4}; 2(ŷ − y)σ'(z) = {:.4}; ŷ − y = {:.4} (wrong)",
         mse_sigmoid_gradient(z, y),
         bce_sigmoid_gradient(z, y)
     )?;
@@ -260,7 +260,7 @@ fn saturation(session: &mut Session) -> ChapterResult {
     let numeric = numeric_derivative(|z| naive_sigmoid_bce(z, y), z, STEP);
     writeln!(
         out,
-        "  BCE at z = {z}, y = {y}: ∂C/∂z = {numeric:.4}; ŷ − y = {:.4}; (ŷ − y)σ'(z) = {:.4} (wrong)",
+        "  BCE at z = {z}, y = {y}: ∂L/∂z = {numeric:.4}; ŷ − y = {:.4}; (ŷ − y)σ'(z) = {:.4} (wrong)",
         bce_sigmoid_gradient(z, y),
         mse_sigmoid_gradient(z, y) / 2.0
     )?;
@@ -406,9 +406,9 @@ fn figures(session: &mut Session) -> ChapterResult {
         line_chart(
             &path,
             &LineChart {
-                title: "Gradient ∂C/∂z for label y = 1".into(),
+                title: "Gradient ∂L/∂z for label y = 1".into(),
                 x_label: "z  (ŷ = σ(z))".into(),
-                y_label: "∂C/∂z".into(),
+                y_label: "∂L/∂z".into(),
                 series: vec![
                     Series::sampled("squared error: 2(ŷ − 1)σ′(z)", range, 321, |z| {
                         mse_sigmoid_gradient(z, 1.0)

@@ -60,7 +60,7 @@ pub fn train<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usiz
     for _ in 0..steps {
         let (value, gradients) = loss_and_gradients(network, loss, inputs, targets);
         let value = value.as_f64();
-        gradient_descent.step(network, &gradients); // θ ← θ − η ∂C/∂θ
+        gradient_descent.step(network, &gradients); // θ ← θ − η ∂L/∂θ
         losses.push(value);
     }
     losses
@@ -618,7 +618,7 @@ fn write_report(
     writeln!(out, "{title}: {} parameters", report.checked)?;
     writeln!(
         out,
-        "  largest relative error {:.1e}, at ∂C/∂{name}",
+        "  largest relative error {:.1e}, at ∂L/∂{name}",
         report.max_relative_error
     )?;
     writeln!(out, "    backpropagation    {analytic:>13.6e}")?;
