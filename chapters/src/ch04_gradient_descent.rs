@@ -78,7 +78,7 @@ impl Line {
     }
 }
 
-/// The mean squared error `C = (1/n) Σ (ŷᵢ − yᵢ)²` (equation 4.2).
+/// The mean squared error `L = (1/N) Σ (ŷᵢ − yᵢ)²` (equation 4.2).
 pub fn mse(line: Line, data: &[Sample]) -> f64 {
     let sum: f64 = data.iter().map(|s| (line.predict(s.x) - s.y).powi(2)).sum();
     sum / data.len() as f64
@@ -99,7 +99,7 @@ pub fn mse_gradient(line: Line, data: &[Sample]) -> Line {
 // ANCHOR_END: model
 
 // ANCHOR: step
-/// One step of gradient descent, `θ ← θ − η ∇C(θ)` (equation 4.5).
+/// One step of gradient descent, `θ ← θ − η ∇L(θ)` (equation 4.5).
 pub fn gradient_descent_step(line: &mut Line, data: &[Sample], learning_rate: f64) {
     let gradient = mse_gradient(*line, data);
     line.w -= learning_rate * gradient.w;

@@ -70,7 +70,7 @@ pub fn steps_to_escape(
 // ANCHOR_END: escape
 
 // ANCHOR: chain_rule
-/// `∂L/∂zⱼ = Σₖ (∂L/∂ŷₖ) (∂ŷₖ/∂zⱼ)` for `C = −Σₖ yₖ ln ŷₖ`, with `∂L/∂ŷₖ = −yₖ/ŷₖ`: the full
+/// `∂L/∂zⱼ = Σₖ (∂L/∂ŷₖ) (∂ŷₖ/∂zⱼ)` for `L = −Σₖ yₖ ln ŷₖ`, with `∂L/∂ŷₖ = −yₖ/ŷₖ`: the full
 /// chain rule through the Jacobian `∂ŷₖ/∂zⱼ = ŷₖ (δₖⱼ − ŷⱼ)` (equation 5.8, computed by
 /// chapter 3's `softmax_jacobian`), which equation 5.9 simplifies to `ŷ − y`.
 pub fn softmax_ce_gradient_by_chain_rule(z: &[f64], y: &[f64]) -> Vec<f64> {
@@ -277,7 +277,7 @@ fn softmax_gradient(session: &mut Session) -> ChapterResult {
     writeln!(out, "  ŷ = softmax(z)          {}", row(&p))?;
     writeln!(
         out,
-        "  C = −ln ŷ₂ = {:.6}; library: {:.6}",
+        "  L = −ln ŷ₂ = {:.6}; library: {:.6}",
         -p[1].ln(),
         stable_softmax_cross_entropy(z, y)
     )?;
@@ -331,8 +331,8 @@ fn stability(session: &mut Session) -> ChapterResult {
     writeln!(out, "\nlarge logits: the textbook formulas against nabla's")?;
     writeln!(
         out,
-        "  {:<30}   {:<12}{:>8}   {:>12}   nabla C",
-        "softmax cross-entropy", "naive ŷ", "naive C", "log_sum_exp"
+        "  {:<30}   {:<12}{:>8}   {:>12}   nabla L",
+        "softmax cross-entropy", "naive ŷ", "naive L", "log_sum_exp"
     )?;
     let cases: [([f64; 2], [f64; 2]); 4] = [
         ([1000.0, 0.0], [1.0, 0.0]),
@@ -354,8 +354,8 @@ fn stability(session: &mut Session) -> ChapterResult {
     }
     writeln!(
         out,
-        "  {:<20}   {:<20}   {:<16}   nabla C",
-        "binary cross-entropy", "naive σ(z)", "naive C"
+        "  {:<20}   {:<20}   {:<16}   nabla L",
+        "binary cross-entropy", "naive σ(z)", "naive L"
     )?;
     for (z, y) in [(40.0, 0.0), (-800.0, 1.0), (20.0, 0.0), (-3.0, 1.0)] {
         writeln!(
@@ -388,7 +388,7 @@ fn figures(session: &mut Session) -> ChapterResult {
             &LineChart {
                 title: "Loss for label y = 1, as a function of the logit z".into(),
                 x_label: "z  (ŷ = σ(z))".into(),
-                y_label: "C".into(),
+                y_label: "L".into(),
                 series: vec![
                     Series::sampled("squared error (σ(z) − 1)²", range, 321, |z| {
                         (sigmoid(z) - 1.0).powi(2)
