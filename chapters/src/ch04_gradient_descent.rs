@@ -263,7 +263,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
     writeln!(
         out,
         "data: {SAMPLES} points, x uniform in [0, 2), y = {TRUE_SLOPE} x + {TRUE_INTERCEPT} + \
-         Gaussian noise (σ = {NOISE}), seed {SEED}"
+         Gaussian noise (standard deviation {NOISE}), seed {SEED}"
     )?;
     writeln!(
         out,
