@@ -210,15 +210,15 @@ fn graph(net: &Tiny, x: [f64; 2], f: &Forward, g: &Backward) -> Diagram {
         tint: Some(tint),
     };
     let nodes = vec![
-        node(value("x₁", x[0], None), (0.05, 0.25), 7),
-        node(value("x₂", x[1], None), (0.05, 0.75), 7),
-        node(value("z¹₁", f.z1[0], Some(g.delta1[0])), (0.30, 0.25), 0),
-        node(value("z¹₂", f.z1[1], Some(g.delta1[1])), (0.30, 0.75), 0),
-        node(value("a¹₁", f.a1[0], Some(g.a1[0])), (0.52, 0.25), 2),
-        node(value("a¹₂", f.a1[1], Some(g.a1[1])), (0.52, 0.75), 2),
-        node(value("z²", f.z2, Some(g.delta2)), (0.72, 0.5), 0),
-        node(value("ŷ", f.y_hat, Some(g.y_hat)), (0.86, 0.5), 2),
-        node(vec![format!("L = {:.3}", f.loss)], (0.97, 0.5), 3),
+        node(value("x₁", x[0], None), (0.04, 0.25), 7),
+        node(value("x₂", x[1], None), (0.04, 0.75), 7),
+        node(value("z¹₁", f.z1[0], Some(g.delta1[0])), (0.24, 0.25), 0),
+        node(value("z¹₂", f.z1[1], Some(g.delta1[1])), (0.24, 0.75), 0),
+        node(value("a¹₁", f.a1[0], Some(g.a1[0])), (0.44, 0.25), 2),
+        node(value("a¹₂", f.a1[1], Some(g.a1[1])), (0.44, 0.75), 2),
+        node(value("z²", f.z2, Some(g.delta2)), (0.63, 0.5), 0),
+        node(value("ŷ", f.y_hat, Some(g.y_hat)), (0.80, 0.5), 2),
+        node(vec![format!("L = {:.3}", f.loss)], (0.95, 0.5), 3),
     ];
     let weight = |w: f64| format!("{w}");
     let edges = vec![
@@ -235,7 +235,7 @@ fn graph(net: &Tiny, x: [f64; 2], f: &Forward, g: &Backward) -> Diagram {
     ];
     Diagram {
         title: "Forward values and backward gradients, x = (1, 0.5), y = 0".into(),
-        size: (1100, 300),
+        size: (950, 260),
         nodes,
         edges,
     }
