@@ -405,8 +405,8 @@ fn figures(session: &mut Session) -> ChapterResult {
         };
         let range = (-6.0, 6.0);
         let chart = LineChart {
-            title: "Softmax of (t, 1, −1) and two entries of its Jacobian".into(),
-            x_label: "t = z₁".into(),
+            title: "Softmax of (z₁, 1, −1) and two entries of its Jacobian".into(),
+            x_label: "z₁".into(),
             y_label: "value".into(),
             series: vec![
                 Series::sampled("s₁", range, 400, probability(0)),
