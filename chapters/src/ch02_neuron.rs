@@ -1,6 +1,8 @@
 //! Chapter 2: the artificial neuron. Evaluates one neuron under several activations, trains a
 //! perceptron on the truth tables of AND, OR and XOR, and draws the lines it learns.
 
+pub mod diagram;
+
 use crate::{ChapterResult, Session};
 use nabla::Scalar;
 use nabla::activation::{Elementwise, Relu, Sigmoid, Tanh};
@@ -312,6 +314,9 @@ fn one_neuron(session: &mut Session) -> ChapterResult {
     writeln!(out, "  sigmoid(z) = {:.4}", neuron.output(&Sigmoid, &input))?;
     writeln!(out, "  tanh(z)    = {:.4}", neuron.output(&Tanh, &input))?;
     writeln!(out, "  relu(z)    = {:.4}", neuron.output(&Relu, &input))?;
+    if let Some(path) = session.figure("ch02-neuron.png")? {
+        plot::diagram(&path, &diagram::neuron_diagram(&neuron, &input))?;
+    }
     Ok(())
 }
 

@@ -150,8 +150,9 @@ pub fn diagram(path: impl AsRef<Path>, diagram: &Diagram) -> Result<(), PlotErro
     save(path, size, |canvas| draw(canvas, diagram, top))
 }
 
-/// The half-width and half-height of a node's outline, in final pixels.
-fn half_extent(node: &Node) -> (f64, f64) {
+/// The half-width and half-height of a node's outline, in final pixels, as its text alone
+/// needs them.
+fn text_extent(node: &Node) -> (f64, f64) {
     let line_height = TICK_SIZE as i32 + 4;
     let widest = node
         .lines
@@ -170,10 +171,27 @@ fn half_extent(node: &Node) -> (f64, f64) {
     }
 }
 
+/// The half-width and half-height of a node's outline in `diagram`: a box fits its text, and
+/// every circle is as large as the largest, so that units of a network look alike.
+fn half_extent(diagram: &Diagram, node: &Node) -> (f64, f64) {
+    match node.shape {
+        Shape::Box => text_extent(node),
+        Shape::Circle => {
+            let largest = diagram
+                .nodes
+                .iter()
+                .filter(|other| other.shape == Shape::Circle)
+                .map(|other| text_extent(other).0)
+                .fold(0.0, f64::max);
+            (largest, largest)
+        }
+    }
+}
+
 /// Where the segment from the centre of a node towards `direction` (a unit vector) leaves its
 /// outline, as a distance from the centre.
-fn exit_distance(node: &Node, direction: (f64, f64)) -> f64 {
-    let (w, h) = half_extent(node);
+fn exit_distance(diagram: &Diagram, node: &Node, direction: (f64, f64)) -> f64 {
+    let (w, h) = half_extent(diagram, node);
     match node.shape {
         Shape::Circle => w,
         Shape::Box => {
@@ -222,8 +240,8 @@ fn draw(canvas: &Canvas, diagram: &Diagram, top: i32) -> DrawResult {
             continue;
         }
         let unit = ((end.0 - start.0) / length, (end.1 - start.1) / length);
-        let leave = exit_distance(from, unit);
-        let enter = exit_distance(to, (-unit.0, -unit.1));
+        let leave = exit_distance(diagram, from, unit);
+        let enter = exit_distance(diagram, to, (-unit.0, -unit.1));
         let a = (start.0 + unit.0 * leave, start.1 + unit.1 * leave);
         let b = (end.0 - unit.0 * enter, end.1 - unit.1 * enter);
         canvas.draw(&PathElement::new(
@@ -258,7 +276,7 @@ fn draw(canvas: &Canvas, diagram: &Diagram, top: i32) -> DrawResult {
     }
     for node in &diagram.nodes {
         let (x, y) = centre(node);
-        let (w, h) = half_extent(node);
+        let (w, h) = half_extent(diagram, node);
         let fill = node.tint.map_or(WHITE, light);
         let outline = ink.stroke_width(stroke(2));
         match node.shape {
@@ -325,9 +343,20 @@ mod tests {
 
     #[test]
     fn a_box_is_left_where_the_ray_meets_its_border() {
-        let node = Node::new(Shape::Box, (0.5, 0.5), &["x"]);
-        let (w, h) = half_extent(&node);
-        assert!((exit_distance(&node, (1.0, 0.0)) - w).abs() < 1e-9);
-        assert!((exit_distance(&node, (0.0, -1.0)) - h).abs() < 1e-9);
+        let diagram = two_nodes();
+        let node = &diagram.nodes[1];
+        let (w, h) = half_extent(&diagram, node);
+        assert!((exit_distance(&diagram, node, (1.0, 0.0)) - w).abs() < 1e-9);
+        assert!((exit_distance(&diagram, node, (0.0, -1.0)) - h).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_circle_is_as_large_as_the_largest() {
+        let mut diagram = two_nodes();
+        diagram.nodes[1].shape = Shape::Circle;
+        let small = half_extent(&diagram, &diagram.nodes[0]);
+        let large = half_extent(&diagram, &diagram.nodes[1]);
+        assert_eq!(small, large);
+        assert!(small.0 > text_extent(&diagram.nodes[0]).0);
     }
 }
