@@ -8,6 +8,7 @@ use nabla::data::Dataset;
 use nabla::optim::Adam;
 use nabla::train::{TrainConfig, fit};
 use nabla::{Batch, network};
+use plot::{Diagram, Edge, Node, Shape};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -52,6 +53,9 @@ pub fn run(session: &mut Session) -> ChapterResult {
             (a != b) as u8
         )?;
     }
+    if let Some(path) = session.figure("ch01-network.png")? {
+        plot::diagram(&path, &xor_diagram())?;
+    }
     writeln!(session.out, "\nEvery chapter has a program like this one:")?;
     for chapter in CHAPTERS {
         writeln!(
@@ -61,4 +65,32 @@ pub fn run(session: &mut Session) -> ChapterResult {
         )?;
     }
     Ok(())
+}
+
+/// The XOR network `2 => tanh 4 => sigmoid 1` drawn as units and connections: every input
+/// feeds every hidden unit, and every hidden unit feeds the output.
+fn xor_diagram() -> Diagram {
+    let column = |count: usize, x: f64, label: &dyn Fn(usize) -> String, tint: usize| {
+        (0..count)
+            .map(|i| {
+                let y = (i as f64 + 0.5) / count as f64;
+                Node::new(Shape::Circle, (x, y), &[&label(i)]).tinted(tint)
+            })
+            .collect::<Vec<_>>()
+    };
+    let subscripts = ['₁', '₂', '₃', '₄'];
+    let mut nodes = column(2, 0.08, &|i| format!("x{}", subscripts[i]), 7);
+    nodes.extend(column(4, 0.5, &|_| "tanh".to_string(), 0));
+    nodes.extend(column(1, 0.9, &|_| "σ".to_string(), 2));
+    let mut edges = Vec::new();
+    for input in 0..2 {
+        edges.extend((2..6).map(|hidden| Edge::new(input, hidden, "")));
+    }
+    edges.extend((2..6).map(|hidden| Edge::new(hidden, 6, "")));
+    Diagram {
+        title: "2 => tanh 4 => sigmoid 1: inputs, hidden layer, output".into(),
+        size: (560, 320),
+        nodes,
+        edges,
+    }
 }

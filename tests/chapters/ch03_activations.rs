@@ -326,7 +326,7 @@ fn eq_3_15_softmax_jacobian() {
 
 #[test]
 fn eq_3_16_softmax_backward() {
-    // ∂C/∂z = Jᵀ g = s ⊙ (g − (sᵀg) 1): the library's backward pass against the Jacobian and
+    // ∂L/∂z = Jᵀ g = s ⊙ (g − (sᵀg) 1): the library's backward pass against the Jacobian and
     // against central differences of C(z) = g · softmax(z), over a batch of 8 columns.
     let mut rng = seeded(34);
     let rows = 4;

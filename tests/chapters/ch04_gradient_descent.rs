@@ -130,7 +130,7 @@ fn eq_4_3_mse_gradient_in_w() {
     let (inputs, targets) = batches(&data);
     for line in points() {
         let (analytic, numeric) = gradients_at(&data, line);
-        assert_gradients_match("∂C/∂w", &analytic[..1], &numeric[..1]);
+        assert_gradients_match("∂L/∂w", &analytic[..1], &numeric[..1]);
         // The library's backward pass through `1 => identity 1` gives the same number.
         let network = network(line);
         let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
@@ -142,7 +142,7 @@ fn eq_4_3_mse_gradient_in_w() {
             gradients.layer1.weights.as_slice()[0],
             gradients.layer1.bias.as_slice()[0],
         ];
-        assert_gradients_match("library ∂C/∂w, ∂C/∂b", &library, &numeric);
+        assert_gradients_match("library ∂L/∂w, ∂L/∂b", &library, &numeric);
     }
 }
 
@@ -151,7 +151,7 @@ fn eq_4_4_mse_gradient_in_b() {
     let data = data();
     for line in points() {
         let (analytic, numeric) = gradients_at(&data, line);
-        assert_gradients_match("∂C/∂b", &analytic[1..], &numeric[1..]);
+        assert_gradients_match("∂L/∂b", &analytic[1..], &numeric[1..]);
     }
 }
 
@@ -361,7 +361,7 @@ fn ch04_sgd_jumps_around_the_minimum_by_an_amount_that_depends_on_how_it_samples
     // Started at the minimum, single-sample SGD with a fixed η keeps moving. Reshuffled each
     // epoch, as the chapter's program does, the per-sample gradients at θ* sum to zero over an
     // epoch, so at the end of each epoch the distance from θ* is proportional to η and the
-    // excess loss C − C* to η². Drawn with replacement, the noise accumulates against a pull
+    // excess loss L − L* to η². Drawn with replacement, the noise accumulates against a pull
     // back of about ηλ per step: the variance settles proportional to η, the spread to √η.
     // A quarter of the rate: about 1/16 of the excess loss, or about 1/4.
     let data = make_data(SEED, SAMPLES);

@@ -27,7 +27,7 @@ fn moderate_logits() -> Vec<f64> {
     uniform_vec(&mut seeded(50), 40, -6.0, 6.0)
 }
 
-/// The library's gradient `∂C/∂z` for one logit and one target.
+/// The library's gradient `∂L/∂z` for one logit and one target.
 fn library_gradient(loss: &impl Loss<f64, 1>, z: f64, y: f64) -> f64 {
     let mut gradient = Batch::zeros(0);
     loss.value_and_gradient(

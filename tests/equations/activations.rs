@@ -1,6 +1,6 @@
 //! Activation derivatives σ'(z), checked against central differences of σ, both one number at a
 //! time ([`Elementwise::derivative`]) and as the backward pass over a batch
-//! ([`Activation::backward`], which turns `∂C/∂a` into `∂C/∂z`).
+//! ([`Activation::backward`], which turns `∂L/∂a` into `∂L/∂z`).
 
 use nabla::activation::{
     Activation, Elementwise, Identity, LeakyRelu, Relu, Relu6, Sigmoid, Softmax, Tanh,
@@ -110,7 +110,7 @@ fn kinks_use_the_one_sided_value_like_pytorch() {
 
 #[test]
 fn softmax_jacobian_vector_product_matches_finite_differences() {
-    // ∂C/∂z = a ⊙ (g − (aᵀg) 1) for C = g · softmax(z), over a batch of 6 columns of 5 logits.
+    // ∂L/∂z = a ⊙ (g − (aᵀg) 1) for C = g · softmax(z), over a batch of 6 columns of 5 logits.
     let mut rng = seeded(2);
     let rows = 5;
     let logits = uniform_vec(&mut rng, rows * 6, -4.0, 4.0);

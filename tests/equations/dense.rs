@@ -1,6 +1,6 @@
 //! The dense layer `Z = W X + b 1ᵀ` and its three backward products, for the loss
-//! `C = Σ R ⊙ Z` with a random `R` (so the layer's error is `δ = ∂C/∂Z = R`):
-//! `∂C/∂W = δ Xᵀ`, `∂C/∂b = δ 1` and `∂C/∂X = Wᵀ δ`.
+//! `C = Σ R ⊙ Z` with a random `R` (so the layer's error is `δ = ∂L/∂Z = R`):
+//! `∂L/∂W = δ Xᵀ`, `∂L/∂b = δ 1` and `∂L/∂X = Wᵀ δ`.
 //!
 //! nalgebra sends a product to its fast `gemm` kernel only when every dimension exceeds 5, so each
 //! equation is checked at sizes above that (7 inputs, 6 outputs, a batch of 8) as well as at tiny
@@ -39,7 +39,7 @@ impl<const IN: usize, const OUT: usize> Setup<IN, OUT> {
         layer.forward(input).component_mul(&self.delta).sum()
     }
 
-    /// The backward pass: (∂C/∂W and ∂C/∂b as a layer, ∂C/∂X).
+    /// The backward pass: (∂L/∂W and ∂L/∂b as a layer, ∂L/∂X).
     fn backward(&self) -> (Dense<f64, IN, OUT>, Batch<f64, IN>) {
         // Start from garbage: the backward pass must overwrite, not accumulate.
         let mut gradients = self.layer.clone();
@@ -90,8 +90,8 @@ fn forward_case<const IN: usize, const OUT: usize>(samples: usize, seed: u64) {
 fn weight_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: u64) {
     let setup = Setup::<IN, OUT>::new(samples, seed);
     let (gradients, _) = setup.backward();
-    let what = format!("∂C/∂W, {IN} → {OUT}, batch {samples}");
-    // ∂C/∂W = δ Xᵀ, with nalgebra's operators on owned matrices.
+    let what = format!("∂L/∂W, {IN} → {OUT}, batch {samples}");
+    // ∂L/∂W = δ Xᵀ, with nalgebra's operators on owned matrices.
     let delta = as_dmatrix(setup.delta.as_slice(), OUT, samples);
     let input = as_dmatrix(setup.input.as_slice(), IN, samples);
     assert_close(
@@ -113,8 +113,8 @@ fn weight_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed:
 fn bias_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: u64) {
     let setup = Setup::<IN, OUT>::new(samples, seed);
     let (gradients, _) = setup.backward();
-    let what = format!("∂C/∂b, {IN} → {OUT}, batch {samples}");
-    // ∂C/∂b = δ 1: each bias gets the sum of its row of δ over the batch.
+    let what = format!("∂L/∂b, {IN} → {OUT}, batch {samples}");
+    // ∂L/∂b = δ 1: each bias gets the sum of its row of δ over the batch.
     let row_sums: Vec<f64> = (0..OUT).map(|j| setup.delta.row(j).sum()).collect();
     assert_close(
         &what,
@@ -135,9 +135,9 @@ fn bias_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: u
 fn input_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: u64) {
     let setup = Setup::<IN, OUT>::new(samples, seed);
     let (_, input_gradient) = setup.backward();
-    let what = format!("∂C/∂X, {IN} → {OUT}, batch {samples}");
+    let what = format!("∂L/∂X, {IN} → {OUT}, batch {samples}");
     assert_eq!(input_gradient.ncols(), setup.columns(), "{what}: shape");
-    // ∂C/∂X = Wᵀ δ.
+    // ∂L/∂X = Wᵀ δ.
     let weights = as_dmatrix(setup.layer.weights.as_slice(), OUT, IN);
     let delta = as_dmatrix(setup.delta.as_slice(), OUT, samples);
     assert_close(
@@ -158,7 +158,7 @@ fn input_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: 
     assert!(report.max_relative_error <= TOLERANCE, "{what}: {report:?}");
 }
 
-/// ∂C/∂W and ∂C/∂b together, by the library's gradient checker over every parameter.
+/// ∂L/∂W and ∂L/∂b together, by the library's gradient checker over every parameter.
 fn parameter_gradient_case<const IN: usize, const OUT: usize>(samples: usize, seed: u64) {
     let setup = Setup::<IN, OUT>::new(samples, seed);
     let (gradients, _) = setup.backward();

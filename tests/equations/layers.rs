@@ -1,5 +1,5 @@
 //! The layers as parts: each backward pass against central differences of its own forward pass
-//! (`C = Σ R ⊙ output` for a random `R`, so `∂C/∂output = R`), in both modes where they differ;
+//! (`C = Σ R ⊙ output` for a random `R`, so `∂L/∂output = R`), in both modes where they differ;
 //! batch normalization through its batch statistics, dropout with its mask held fixed (the same
 //! step draws the same mask); and the laws of each mode.
 
@@ -46,18 +46,18 @@ fn check_layer<L: Layer<f64, IN, OUT> + Clone, const IN: usize, const OUT: usize
         Some(&mut input_gradient),
     );
 
-    // ∂C/∂input.
+    // ∂L/∂input.
     let numeric = finite_difference_gradient(
         |x| weighted_sum(layer, &Batch::from_column_slice(x), pass, &weights),
         input.as_slice(),
     );
     assert_gradients_match(
-        &format!("{what}: ∂C/∂x"),
+        &format!("{what}: ∂L/∂x"),
         input_gradient.as_slice(),
         &numeric,
     );
 
-    // ∂C/∂θ, tensor by tensor.
+    // ∂L/∂θ, tensor by tensor.
     let mut analytic = Vec::new();
     gradients.visit(&mut |tensor| analytic.push(tensor.to_vec()));
     let mut values = Vec::new();
@@ -292,7 +292,7 @@ fn a_stack_of_every_layer_kind_backpropagates_end_to_end() {
         |x| run(&first, &last, &Batch::from_column_slice(x)),
         input.as_slice(),
     );
-    assert_gradients_match("stack: ∂C/∂x", dx.as_slice(), &numeric);
+    assert_gradients_match("stack: ∂L/∂x", dx.as_slice(), &numeric);
     let numeric = finite_difference_gradient(
         |w| {
             let mut moved = first.clone();
@@ -301,7 +301,7 @@ fn a_stack_of_every_layer_kind_backpropagates_end_to_end() {
         },
         first.weights.as_slice(),
     );
-    assert_gradients_match("stack: ∂C/∂W¹", g_first.weights.as_slice(), &numeric);
+    assert_gradients_match("stack: ∂L/∂W¹", g_first.weights.as_slice(), &numeric);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Loss gradients ∂C/∂z against finite differences of the loss value, and the fused forms against
+//! Loss gradients ∂L/∂z against finite differences of the loss value, and the fused forms against
 //! the textbook formulas they replace.
 
 use nabla::Batch;
@@ -55,7 +55,7 @@ fn mean_squared_error_gradient_matches_finite_differences() {
 
 #[test]
 fn mean_squared_error_is_the_mean_over_samples_and_outputs() {
-    // C = (1/BK) Σ (z − y)²  and  ∂C/∂z = (2/BK)(z − y).
+    // C = (1/BK) Σ (z − y)²  and  ∂L/∂z = (2/BK)(z − y).
     let mut rng = seeded(11);
     let outputs = uniform_batch::<OUTPUTS>(&mut rng, SAMPLES, -3.0, 3.0);
     let targets = uniform_batch::<OUTPUTS>(&mut rng, SAMPLES, -3.0, 3.0);
@@ -91,7 +91,7 @@ fn sigmoid_binary_cross_entropy_gradient_matches_finite_differences() {
 
 #[test]
 fn sigmoid_binary_cross_entropy_gradient_is_sigmoid_minus_y() {
-    // ∂C/∂z = (σ(z) − y) / BK: the sigmoid's derivative cancels against the logarithm's.
+    // ∂L/∂z = (σ(z) − y) / BK: the sigmoid's derivative cancels against the logarithm's.
     let mut rng = seeded(13);
     let logits = uniform_batch::<OUTPUTS>(&mut rng, SAMPLES, -5.0, 5.0);
     let targets = uniform_batch::<OUTPUTS>(&mut rng, SAMPLES, 0.0, 1.0);
@@ -150,7 +150,7 @@ fn softmax_cross_entropy_gradient_matches_finite_differences() {
 
 #[test]
 fn softmax_ce_gradient_is_p_minus_y() {
-    // For one-hot y: ∂C/∂z = (softmax(z) − y) / B, the famous ŷ − y.
+    // For one-hot y: ∂L/∂z = (softmax(z) − y) / B, the famous ŷ − y.
     let mut rng = seeded(16);
     let logits = uniform_batch::<OUTPUTS>(&mut rng, SAMPLES, -4.0, 4.0);
     let targets = random_one_hot::<OUTPUTS>(&mut rng, SAMPLES);

@@ -1,8 +1,8 @@
 //! Backpropagation through whole networks: every parameter's gradient against finite differences
 //! of the loss, and the four equations (BP1–BP4) one by one.
 //!
-//! BP1 `δᴸ = ∂C/∂zᴸ` (for softmax + cross-entropy, `ŷ − y`: see `softmax_ce_gradient_is_p_minus_y`),
-//! BP2 `δˡ = (Wˡ⁺¹ᵀ δˡ⁺¹) ⊙ σ'(zˡ)`, BP3 `∂C/∂bˡ = δˡ`, BP4 `∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ`
+//! BP1 `δᴸ = ∂L/∂zᴸ` (for softmax + cross-entropy, `ŷ − y`: see `softmax_ce_gradient_is_p_minus_y`),
+//! BP2 `δˡ = (Wˡ⁺¹ᵀ δˡ⁺¹) ⊙ σ'(zˡ)`, BP3 `∂L/∂bˡ = δˡ`, BP4 `∂L/∂Wˡ = δˡ (aˡ⁻¹)ᵀ`
 //! (BP3 and BP4 summed over the samples of the batch).
 
 use chapters::hand_wired::Mlp;
@@ -102,7 +102,7 @@ fn two_hidden_layer_network_gradients_match_finite_differences() {
         &input,
         &targets,
     );
-    // The backward pass does not depend on which loss produced ∂C/∂logits.
+    // The backward pass does not depend on which loss produced ∂L/∂logits.
     let mut rng = seeded(21);
     let regression_targets = uniform_batch(&mut rng, SAMPLES, -1.0, 1.0);
     assert_network_gradients(
@@ -166,12 +166,12 @@ fn bp2_delta_recursion() {
         |z2| loss_from_second_weighted_input(&net, z2, &targets),
         trace.second_weighted_input.as_slice(),
     );
-    assert_gradients_match("δ² = ∂C/∂z²", trace.second_delta.as_slice(), &numeric);
+    assert_gradients_match("δ² = ∂L/∂z²", trace.second_delta.as_slice(), &numeric);
     let numeric = finite_difference_gradient(
         |z1| loss_from_first_weighted_input(&net, z1, &targets),
         trace.first_weighted_input.as_slice(),
     );
-    assert_gradients_match("δ¹ = ∂C/∂z¹", trace.first_delta.as_slice(), &numeric);
+    assert_gradients_match("δ¹ = ∂L/∂z¹", trace.first_delta.as_slice(), &numeric);
 }
 
 fn dmatrix<const N: usize>(batch: &Batch<f64, N>) -> DMatrix<f64> {
