@@ -10,9 +10,13 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-/// The chapter number of a page named `chNN-…`, or `None` for the other pages.
+/// The chapter number of a page named `chNN-…` (the introduction is chapter 1), or `None`
+/// for the other pages.
 fn chapter_number(page: &Path) -> Option<u32> {
     let name = page.file_name()?.to_str()?;
+    if name == "introduction.md" {
+        return Some(1);
+    }
     name.strip_prefix("ch")?.get(..2)?.parse().ok()
 }
 
