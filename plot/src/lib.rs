@@ -1,6 +1,7 @@
 //! Figures for the book, written as PNG files: line charts (activation functions, loss curves),
 //! decision regions of a 2-D classifier, grids of MNIST digits, confusion matrices, and a
 //! regression line through its data.
+//! Grids of histograms that share an x-axis show how a quantity is spread in each layer.
 //!
 //! Each figure is a plain struct describing *what* to show, and one function that draws it:
 //!
@@ -41,6 +42,7 @@ mod regression;
 pub use confusion::{ConfusionMatrix, confusion_matrix};
 pub use decision::{DecisionPlot, scatter_with_regions};
 pub use digits::{DigitGrid, digit_grid};
+pub use histogram::{HistogramGrid, HistogramPanel, bin_fractions, histogram_grid};
 pub use line::{LineChart, Series, line_chart};
 pub use regression::{FittedLine, RegressionPlot, scatter_with_line};
 
