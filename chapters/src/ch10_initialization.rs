@@ -46,12 +46,23 @@ pub fn run(session: &mut Session) -> ChapterResult {
         "Standard deviation of aˡ in layers 1 to {DEPTH} ({BATCH} Gaussian inputs, width {WIDTH})"
     )?;
     for (phi, init, flow) in &flows {
-        let stds: Vec<f64> = flow.activations.iter().map(|a| std_dev(a.as_slice())).collect();
+        let stds: Vec<f64> = flow
+            .activations
+            .iter()
+            .map(|a| std_dev(a.as_slice()))
+            .collect();
         writeln!(session.out, "  {}", table_row(*phi, init, &stds))?;
     }
-    writeln!(session.out, "Gradient norms ‖∂L/∂Wˡ‖ in layers 1 to {DEPTH} (the same batch)")?;
+    writeln!(
+        session.out,
+        "Gradient norms ‖∂L/∂Wˡ‖ in layers 1 to {DEPTH} (the same batch)"
+    )?;
     for (phi, init, flow) in &flows {
-        writeln!(session.out, "  {}", table_row(*phi, init, &flow.weight_gradient_norms))?;
+        writeln!(
+            session.out,
+            "  {}",
+            table_row(*phi, init, &flow.weight_gradient_norms)
+        )?;
     }
     draw_histograms(session, &flows)?;
     draw_gradient_norms(session, &flows)
@@ -186,7 +197,10 @@ fn draw_histograms(session: &mut Session, flows: &[(Phi, &str, Flow<f32>)]) -> C
         };
         let grid = HistogramGrid {
             title: format!("Activations of {} layers, by initialization", phi.name()),
-            x_label: format!("a = {}(z) (values beyond the axis are counted in its end bins)", phi.name()),
+            x_label: format!(
+                "a = {}(z) (values beyond the axis are counted in its end bins)",
+                phi.name()
+            ),
             panels,
             columns: HISTOGRAM_LAYERS.len(),
             bins: 40,
@@ -241,9 +255,16 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     let batch = train.take(1000);
     let labels: Vec<u8> = digits.train.labels[..1000].to_vec();
     let flows = all_flows(&batch.inputs, &labels);
-    writeln!(session.out, "Gradient norms ‖∂L/∂Wˡ‖ in layers 1 to {DEPTH}, 1000 MNIST training images")?;
+    writeln!(
+        session.out,
+        "Gradient norms ‖∂L/∂Wˡ‖ in layers 1 to {DEPTH}, 1000 MNIST training images"
+    )?;
     for (phi, init, flow) in &flows {
-        writeln!(session.out, "  {}", table_row(*phi, init, &flow.weight_gradient_norms))?;
+        writeln!(
+            session.out,
+            "  {}",
+            table_row(*phi, init, &flow.weight_gradient_norms)
+        )?;
     }
     writeln!(
         session.out,

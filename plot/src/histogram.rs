@@ -68,7 +68,13 @@ pub fn bin_fractions(values: &[f64], bins: usize, (low, high): (f64, f64)) -> Ve
     }
     counts
         .iter()
-        .map(|&c| if total == 0 { 0.0 } else { c as f64 / total as f64 })
+        .map(|&c| {
+            if total == 0 {
+                0.0
+            } else {
+                c as f64 / total as f64
+            }
+        })
         .collect()
 }
 
@@ -81,7 +87,10 @@ pub fn histogram_grid(path: impl AsRef<Path>, grid: &HistogramGrid) -> Result<()
     let path = path.as_ref();
     check_path(path)?;
     if grid.columns == 0 || grid.bins == 0 {
-        return Err(invalid(path, "a histogram grid needs at least 1 column and 1 bin"));
+        return Err(invalid(
+            path,
+            "a histogram grid needs at least 1 column and 1 bin",
+        ));
     }
     let all = grid.panels.iter().flat_map(|p| p.values.iter().copied());
     let range = match grid.x_range {
@@ -91,11 +100,19 @@ pub fn histogram_grid(path: impl AsRef<Path>, grid: &HistogramGrid) -> Result<()
         }
         None => extent(all.filter(|&v| plottable(v)), 0.02).ok_or_else(|| empty(path, "panels"))?,
     };
-    if !grid.panels.iter().any(|p| p.values.iter().any(|v| v.is_finite())) {
+    if !grid
+        .panels
+        .iter()
+        .any(|p| p.values.iter().any(|v| v.is_finite()))
+    {
         return Err(empty(path, "panels"));
     }
     let rows = grid.panels.len().div_ceil(grid.columns);
-    let title_height = if grid.title.is_empty() { 10 } else { super::TITLE_HEIGHT as u32 };
+    let title_height = if grid.title.is_empty() {
+        10
+    } else {
+        super::TITLE_HEIGHT as u32
+    };
     let size = (
         PANEL.0 * grid.columns as u32,
         PANEL.1 * rows as u32 + title_height + X_LABEL_HEIGHT,
@@ -124,7 +141,12 @@ fn draw_x_label(area: &Canvas, label: &str, width: u32) -> DrawResult {
 }
 
 /// One panel: its title, the bars, and light axes with tick labels.
-fn draw_panel(cell: &Canvas, panel: &HistogramPanel, fractions: &[f64], range: (f64, f64)) -> DrawResult {
+fn draw_panel(
+    cell: &Canvas,
+    panel: &HistogramPanel,
+    fractions: &[f64],
+    range: (f64, f64),
+) -> DrawResult {
     let (low, high) = range;
     let top = fractions.iter().copied().fold(0.0, f64::max).max(1e-3) * 1.1;
     let mut chart = ChartBuilder::on(cell)
@@ -149,10 +171,16 @@ fn draw_panel(cell: &Canvas, panel: &HistogramPanel, fractions: &[f64], range: (
         .draw()?;
     let width = (high - low) / fractions.len() as f64;
     let fill = palette(0).filled();
-    chart.draw_series(fractions.iter().enumerate().filter(|(_, f)| **f > 0.0).map(|(i, &f)| {
-        let left = low + width * i as f64;
-        Rectangle::new([(left, 0.0), (left + width, f)], fill)
-    }))?;
+    chart.draw_series(
+        fractions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| **f > 0.0)
+            .map(|(i, &f)| {
+                let left = low + width * i as f64;
+                Rectangle::new([(left, 0.0), (left + width, f)], fill)
+            }),
+    )?;
     Ok(())
 }
 
@@ -165,7 +193,9 @@ mod tests {
         let panels = (1..=6)
             .map(|layer| HistogramPanel {
                 title: format!("layer {layer}"),
-                values: (0..500).map(|i| (i as f64 / 250.0 - 1.0) / layer as f64).collect(),
+                values: (0..500)
+                    .map(|i| (i as f64 / 250.0 - 1.0) / layer as f64)
+                    .collect(),
             })
             .collect();
         HistogramGrid {
@@ -196,11 +226,23 @@ mod tests {
     fn empty_panels_and_zero_columns_are_errors() {
         let path = temp_png("empty-histograms");
         let empty_grid = HistogramGrid::default();
-        assert!(matches!(histogram_grid(&path, &empty_grid), Err(PlotError::Empty { .. })));
-        let no_columns = HistogramGrid { columns: 0, ..grid() };
-        assert!(matches!(histogram_grid(&path, &no_columns), Err(PlotError::InvalidInput { .. })));
+        assert!(matches!(
+            histogram_grid(&path, &empty_grid),
+            Err(PlotError::Empty { .. })
+        ));
+        let no_columns = HistogramGrid {
+            columns: 0,
+            ..grid()
+        };
+        assert!(matches!(
+            histogram_grid(&path, &no_columns),
+            Err(PlotError::InvalidInput { .. })
+        ));
         let nan = HistogramGrid {
-            panels: vec![HistogramPanel { title: "nan".into(), values: vec![f64::NAN] }],
+            panels: vec![HistogramPanel {
+                title: "nan".into(),
+                values: vec![f64::NAN],
+            }],
             x_range: None,
             ..grid()
         };

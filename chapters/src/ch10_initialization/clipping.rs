@@ -19,8 +19,9 @@ network! {
 }
 
 network! {
-    /// The small network of the clipping test: three ReLU layers of 32.
-    pub struct SmallRelu: 784 => relu 32 => relu 32 => relu 32 => softmax 10
+    /// The small network of the clipping test: six ReLU layers of 64.
+    pub struct SmallRelu: 784 => relu 64 => relu 64 => relu 64 => relu 64 => relu 64
+        => relu 64 => softmax 10
 }
 
 /// How a training run ended.
@@ -55,7 +56,10 @@ pub enum Outcome {
 /// makes `fit` stop with an error) is an outcome to report, not a failure of the program.
 pub fn train<N: Network<f32, PIXELS, CLASSES>>(
     network: &mut N,
-    (train, test): (&Dataset<f32, PIXELS, CLASSES>, &Dataset<f32, PIXELS, CLASSES>),
+    (train, test): (
+        &Dataset<f32, PIXELS, CLASSES>,
+        &Dataset<f32, PIXELS, CLASSES>,
+    ),
     learning_rate: f64,
     clip: Option<Clip>,
     epochs: usize,
@@ -75,14 +79,24 @@ pub fn train<N: Network<f32, PIXELS, CLASSES>>(
         Ok(())
     });
     let mut sgd = Sgd::new(learning_rate);
-    let result = fit(network, &SoftmaxCrossEntropy, &mut sgd, train, &config, &mut rng, observer);
+    let result = fit(
+        network,
+        &SoftmaxCrossEntropy,
+        &mut sgd,
+        train,
+        &config,
+        &mut rng,
+        observer,
+    );
     match result {
         Ok(reports) => Ok(Outcome::Trained {
             losses,
             test_accuracy: reports.last().and_then(|r| r.test_accuracy).unwrap_or(0.0),
             seconds: reports.iter().map(|r| r.seconds).sum(),
         }),
-        Err(Error::Diverged { epoch, batch, loss, .. }) => Ok(Outcome::Diverged {
+        Err(Error::Diverged {
+            epoch, batch, loss, ..
+        }) => Ok(Outcome::Diverged {
             epoch,
             batch,
             loss,

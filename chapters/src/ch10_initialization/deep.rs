@@ -140,13 +140,19 @@ impl<T: Scalar, const IN: usize> DeepStack<T, IN> {
             self.phi.backward(&weighted[l], &activations[l], &mut delta);
             let mut below = Batch::zeros(columns);
             let layer = &self.hidden[l - 1];
-            layer.backward(&activations[l - 1], &delta, &mut gradients, Some(&mut below));
+            layer.backward(
+                &activations[l - 1],
+                &delta,
+                &mut gradients,
+                Some(&mut below),
+            );
             norms[l] = frobenius(gradients.weights.as_slice());
             delta = below;
         }
         self.phi.backward(&weighted[0], &activations[0], &mut delta);
         let mut first_gradients = Dense::<T, IN, WIDTH>::zeros();
-        self.first.backward(inputs, &delta, &mut first_gradients, None);
+        self.first
+            .backward(inputs, &delta, &mut first_gradients, None);
         norms[0] = frobenius(first_gradients.weights.as_slice());
         Flow {
             activations,
@@ -159,13 +165,21 @@ impl<T: Scalar, const IN: usize> DeepStack<T, IN> {
 
 /// `√(Σ x²)`, summed in `f64`.
 pub fn frobenius<T: Scalar>(values: &[T]) -> f64 {
-    values.iter().map(|v| v.as_f64().powi(2)).sum::<f64>().sqrt()
+    values
+        .iter()
+        .map(|v| v.as_f64().powi(2))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// The standard deviation of `values` (about their mean), in `f64`.
 pub fn std_dev<T: Scalar>(values: &[T]) -> f64 {
     let n = values.len() as f64;
     let mean = values.iter().map(|v| v.as_f64()).sum::<f64>() / n;
-    let second = values.iter().map(|v| (v.as_f64() - mean).powi(2)).sum::<f64>() / n;
+    let second = values
+        .iter()
+        .map(|v| (v.as_f64() - mean).powi(2))
+        .sum::<f64>()
+        / n;
     second.sqrt()
 }

@@ -62,8 +62,16 @@ pub fn train(network: &mut Small<f64>, data: &Dataset<f64, 4, 3>, epochs: usize)
     };
     let mut rng = StdRng::seed_from_u64(1);
     let loss = network.loss();
-    let reports = fit(network, &loss, &mut Sgd::new(0.5), data, &config, &mut rng, ())
-        .expect("the small network trains");
+    let reports = fit(
+        network,
+        &loss,
+        &mut Sgd::new(0.5),
+        data,
+        &config,
+        &mut rng,
+        (),
+    )
+    .expect("the small network trains");
     reports.last().map_or(f64::NAN, |r| r.mean_loss)
 }
 
