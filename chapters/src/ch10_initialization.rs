@@ -14,6 +14,7 @@ use nabla::Batch;
 use nabla::clip::Clip;
 use nabla::data::mnist;
 use nabla::init::Init;
+use nabla::network::Parameters;
 use plot::{HistogramGrid, HistogramPanel, LineChart, Series, histogram_grid, line_chart};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -29,9 +30,11 @@ pub const HISTOGRAM_LAYERS: [usize; 4] = [1, 4, 7, 10];
 /// The learning rate of the clipping run: too large for plain SGD on the deep ReLU network.
 pub const CLIPPING_RATE: f64 = 1.0;
 /// The clipping settings compared with no clipping.
-pub const CLIPS: [Clip; 2] = [Clip::Norm(1.0), Clip::Value(0.01)];
+pub const CLIPS: [Clip; 3] = [Clip::Norm(1.0), Clip::Value(0.01), Clip::Value(0.001)];
 /// Epochs of each clipping run.
-pub const CLIPPING_EPOCHS: usize = 2;
+pub const CLIPPING_EPOCHS: usize = 3;
+/// Steps traced one by one at the start of the clipping runs.
+pub const TRACED_STEPS: usize = 8;
 
 /// The quick part of the chapter, re-run by `cargo test`.
 pub fn run(session: &mut Session) -> ChapterResult {
@@ -268,10 +271,11 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     }
     writeln!(
         session.out,
-        "Clipping: {}, SGD at rate {CLIPPING_RATE}, {CLIPPING_EPOCHS} epochs",
-        clipping::DeepRelu::<f32>::ARCHITECTURE
+        "Clipping: {} ReLU layers of 256 ({} parameters), SGD at rate {CLIPPING_RATE}, {CLIPPING_EPOCHS} epochs",
+        clipping::DeepRelu::<f32>::WIDTHS.len() - 2,
+        clipping::DeepRelu::<f32>::zeros().parameter_count()
     )?;
-    let runs = [None, Some(CLIPS[0]), Some(CLIPS[1])];
+    let runs = [None, Some(CLIPS[0]), Some(CLIPS[1]), Some(CLIPS[2])];
     for clip in runs {
         let mut network = clipping::DeepRelu::<f32>::new(&mut StdRng::seed_from_u64(SEED));
         let outcome = clipping::train(
@@ -282,12 +286,57 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
             CLIPPING_EPOCHS,
             SEED,
         )?;
-        let name = match clip {
-            None => "no clipping".to_string(),
-            Some(Clip::Norm(c)) => format!("clip by norm {c}"),
-            Some(Clip::Value(c)) => format!("clip by value {c}"),
+        writeln!(
+            session.out,
+            "  {:<19} {}",
+            clip_name(clip),
+            clipping::describe(&outcome)
+        )?;
+    }
+    writeln!(
+        session.out,
+        "First {TRACED_STEPS} steps, runs in the order above: batch loss, ‖g‖ before clipping"
+    )?;
+    let traces: Vec<Vec<(f64, f64)>> = runs
+        .iter()
+        .map(|&clip| {
+            let mut network = clipping::DeepRelu::<f32>::new(&mut StdRng::seed_from_u64(SEED));
+            clipping::first_steps(
+                &mut network,
+                &train,
+                CLIPPING_RATE,
+                clip,
+                TRACED_STEPS,
+                SEED,
+            )
+        })
+        .collect();
+    for step in 0..TRACED_STEPS {
+        let column = |f: &dyn Fn(f64, f64) -> String| {
+            let cells: Vec<String> = (traces.iter())
+                .map(|trace| trace.get(step).map_or("-".to_string(), |&(l, n)| f(l, n)))
+                .collect();
+            cells.join(" / ")
         };
-        writeln!(session.out, "  {name:<19} {}", clipping::describe(&outcome))?;
+        let losses = column(&|loss, _| match loss {
+            big if big >= 1000.0 => format!("{big:.1e}"),
+            loss => format!("{loss:.3}"),
+        });
+        let norms = column(&|_, norm| format!("{norm:.1e}"));
+        writeln!(
+            session.out,
+            "  step {}: loss {losses}, ‖g‖ {norms}",
+            step + 1
+        )?;
     }
     Ok(())
+}
+
+/// How a run clips, in words.
+fn clip_name(clip: Option<Clip>) -> String {
+    match clip {
+        None => "no clipping".to_string(),
+        Some(Clip::Norm(c)) => format!("clip by norm {c}"),
+        Some(Clip::Value(c)) => format!("clip by value {c}"),
+    }
 }

@@ -1,22 +1,25 @@
 //! The clipping experiment: plain SGD with a learning rate too large for a deep ReLU network,
 //! once without clipping (it diverges) and once with each kind of clipping.
 
-use nabla::clip::Clip;
-use nabla::data::Dataset;
+use nabla::Scalar;
+use nabla::clip::{Clip, global_norm};
 use nabla::data::mnist::{CLASSES, PIXELS};
+use nabla::data::{Dataset, shuffled_indices};
 use nabla::loss::SoftmaxCrossEntropy;
-use nabla::network::Network;
-use nabla::optim::Sgd;
+use nabla::network::{Network, loss_and_gradients};
+use nabla::optim::{Optimizer, Sgd};
 use nabla::train::{TrainConfig, fit, on_epoch};
 use nabla::{Error, network};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+// ANCHOR: deep_relu
 network! {
     /// The deep network of the clipping run: six ReLU layers of 256.
     pub struct DeepRelu: 784 => relu 256 => relu 256 => relu 256 => relu 256 => relu 256
         => relu 256 => softmax 10
 }
+// ANCHOR_END: deep_relu
 
 network! {
     /// The small network of the clipping test: six ReLU layers of 64.
@@ -67,7 +70,7 @@ pub fn train<N: Network<f32, PIXELS, CLASSES>>(
 ) -> nabla::Result<Outcome> {
     let config = TrainConfig {
         epochs,
-        batch_size: 64,
+        batch_size: BATCH_SIZE,
         test: Some(test),
         clip,
         ..TrainConfig::default()
@@ -107,10 +110,48 @@ pub fn train<N: Network<f32, PIXELS, CLASSES>>(
 }
 // ANCHOR_END: clipped_run
 
+/// The samples per mini-batch of every clipping run.
+pub const BATCH_SIZE: usize = 64;
+
+// ANCHOR: first_steps
+/// The first `steps` steps of the same run as [`train`], one by one (the same seed draws the
+/// same batches): each batch's loss and the global norm ‖g‖ of its gradient before clipping.
+/// Stops after the first batch whose loss is not finite.
+pub fn first_steps<N: Network<f32, PIXELS, CLASSES>>(
+    network: &mut N,
+    train: &Dataset<f32, PIXELS, CLASSES>,
+    learning_rate: f64,
+    clip: Option<Clip>,
+    steps: usize,
+    seed: u64,
+) -> Vec<(f64, f64)> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let order = shuffled_indices(train.len(), &mut rng);
+    let mut sgd = Sgd::new(learning_rate);
+    let mut measured = Vec::new();
+    for indices in order.chunks(BATCH_SIZE).take(steps) {
+        let batch = train.subset(indices);
+        let (loss, mut gradients) =
+            loss_and_gradients(network, &SoftmaxCrossEntropy, &batch.inputs, &batch.targets);
+        measured.push((loss.as_f64(), global_norm(&gradients)));
+        if !loss.is_finite() {
+            break;
+        }
+        if let Some(clip) = clip {
+            clip.apply(&mut gradients);
+        }
+        sgd.step(network, &gradients);
+    }
+    measured
+}
+// ANCHOR_END: first_steps
+
 /// The outcome as one line: the losses per epoch and the accuracy, or where it diverged.
 pub fn describe(outcome: &Outcome) -> String {
     let losses = |losses: &[f64]| {
-        let printed: Vec<String> = losses.iter().map(|l| format!("{l:.3}")).collect();
+        let printed: Vec<String> = (losses.iter().enumerate())
+            .map(|(e, l)| format!("epoch {}: loss {l:.3}", e + 1))
+            .collect();
         printed.join(", ")
     };
     match outcome {
@@ -119,7 +160,7 @@ pub fn describe(outcome: &Outcome) -> String {
             test_accuracy,
             seconds,
         } => format!(
-            "loss per epoch {}; test accuracy {:.1}%; {seconds:.1} s",
+            "{}; test accuracy {:.1}%; {seconds:.1} s",
             losses(l),
             100.0 * test_accuracy
         ),
@@ -132,9 +173,9 @@ pub fn describe(outcome: &Outcome) -> String {
             let before = if l.is_empty() {
                 String::new()
             } else {
-                format!(" (loss per finished epoch {})", losses(l))
+                format!(" (after {})", losses(l))
             };
-            format!("diverged: loss {loss} in epoch {epoch}, batch {batch}{before}")
+            format!("diverged: loss {loss} in batch {batch} of epoch {epoch}{before}")
         }
     }
 }
