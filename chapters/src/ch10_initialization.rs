@@ -35,6 +35,8 @@ pub const CLIPS: [Clip; 3] = [Clip::Norm(1.0), Clip::Value(0.01), Clip::Value(0.
 pub const CLIPPING_EPOCHS: usize = 3;
 /// Steps traced one by one at the start of the clipping runs.
 pub const TRACED_STEPS: usize = 8;
+/// Steps of the same runs the clipping figure shows.
+pub const FIGURE_STEPS: usize = 100;
 
 /// The quick part of the chapter, re-run by `cargo test`.
 pub fn run(session: &mut Session) -> ChapterResult {
@@ -242,7 +244,7 @@ fn draw_gradient_norms(session: &mut Session, flows: &[(Phi, &str, Flow<f32>)]) 
         y_label: "log₁₀ ‖∂L/∂Wˡ‖".into(),
         series,
         // Room above the highest curve for the legend.
-        y_range: Some((-7.0, 16.0)),
+        y_range: Some((-7.0, 21.0)),
         log_y: false,
     };
     line_chart(path, &chart)?;
@@ -306,7 +308,7 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
                 &train,
                 CLIPPING_RATE,
                 clip,
-                TRACED_STEPS,
+                FIGURE_STEPS,
                 SEED,
             )
         })
@@ -329,6 +331,35 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
             step + 1
         )?;
     }
+    draw_clipping(session, &runs, &traces)
+}
+
+/// The gradient norm of each step of the clipping runs, as powers of ten.
+fn draw_clipping(
+    session: &mut Session,
+    runs: &[Option<Clip>],
+    traces: &[Vec<(f64, f64)>],
+) -> ChapterResult {
+    let Some(path) = session.figure("ch10-clipping.png")? else {
+        return Ok(());
+    };
+    let series = (runs.iter().zip(traces))
+        .map(|(&clip, trace)| {
+            let points = (trace.iter().enumerate())
+                .map(|(step, &(_, norm))| ((step + 1) as f64, norm.log10()))
+                .collect();
+            Series::new(clip_name(clip), points)
+        })
+        .collect();
+    let chart = LineChart {
+        title: format!("Gradient norm before clipping, SGD at rate {CLIPPING_RATE}"),
+        x_label: "step".into(),
+        y_label: "log₁₀ ‖g‖".into(),
+        series,
+        y_range: None,
+        log_y: false,
+    };
+    line_chart(path, &chart)?;
     Ok(())
 }
 
