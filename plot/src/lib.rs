@@ -2,6 +2,7 @@
 //! decision regions of a 2-D classifier, grids of MNIST digits, confusion matrices, and a
 //! regression line through its data. Diagrams of nodes joined by arrows show a network's units or
 //! a computational graph with the values and gradients at its nodes.
+//! Grids of histograms that share an x-axis show how a quantity is spread in each layer.
 //!
 //! Each figure is a plain struct describing *what* to show, and one function that draws it:
 //!
@@ -43,6 +44,7 @@ pub use confusion::{ConfusionMatrix, confusion_matrix};
 pub use decision::{DecisionPlot, scatter_with_regions};
 pub use diagram::{Diagram, Edge, Node, Shape, diagram};
 pub use digits::{DigitGrid, digit_grid};
+pub use histogram::{HistogramGrid, HistogramPanel, bin_fractions, histogram_grid};
 pub use line::{LineChart, Series, line_chart};
 pub use regression::{FittedLine, RegressionPlot, scatter_with_line};
 
