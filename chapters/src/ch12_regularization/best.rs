@@ -87,6 +87,15 @@ impl Candidate {
         }
     }
 
+    /// A short name: the hidden layers and the dropout rate.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Candidate::Narrow => "2 × relu 256, dropout 0.2",
+            Candidate::Wide => "2 × relu 512, dropout 0.2",
+            Candidate::WideHeavy => "2 × relu 512, dropout 0.4",
+        }
+    }
+
     /// Trains this network from seed `seed` for `epochs` epochs on `train` and scores it on
     /// `scored_on`, printing each epoch's training loss if `out` is given.
     pub fn train(
@@ -168,14 +177,13 @@ pub fn recipe<N: Network<f32, PIXELS, CLASSES>>(
 }
 // ANCHOR_END: recipe
 
-/// The name of a recipe: its network and its optimizer.
-fn describe(candidate: Candidate, weight_decay: f64) -> String {
-    let optimizer = if weight_decay == 0.0 {
+/// The optimizer of a recipe.
+fn optimizer_name(weight_decay: f64) -> String {
+    if weight_decay == 0.0 {
         "Adam".to_string()
     } else {
         format!("AdamW λ = {weight_decay}")
-    };
-    format!("{}, {optimizer}", candidate.architecture())
+    }
 }
 
 /// Chooses a recipe on the validation split, trains it in full with two seeds, and evaluates
@@ -183,12 +191,11 @@ fn describe(candidate: Candidate, weight_decay: f64) -> String {
 pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
     writeln!(
         session.out,
-        "choosing a recipe: {} each, cosine schedule from η = {LEARNING_RATE} to 0, batch \
-         {BATCH_SIZE}, on {}, scored on the {} validation images",
+        "choosing a recipe: {} each (cosine schedule from η = {LEARNING_RATE} to 0, batch \
+         {BATCH_SIZE}) on {}, scored on {}",
         count(SHORT_EPOCHS, "epoch", "epochs"),
         count(splits.train.len(), "training image", "training images"),
-        count(splits.validation.len(), "", "")
-            .trim_end()
+        count(splits.validation.len(), "validation image", "validation images"),
     )?;
     // ANCHOR: choose
     let mut chosen = (CANDIDATES[0], f64::NEG_INFINITY);
@@ -203,8 +210,9 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
         )?;
         writeln!(
             session.out,
-            "  {:<92} validation loss {:.4}  accuracy {:.2}%  {:.1} s",
-            describe(candidate, weight_decay),
+            "  {:<26} {:<14} validation loss {:.4}  accuracy {:.2}%  {:.1} s",
+            candidate.short_name(),
+            optimizer_name(weight_decay),
             score.loss,
             100.0 * score.accuracy,
             score.seconds
@@ -217,8 +225,9 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
     // ANCHOR_END: choose
     writeln!(
         session.out,
-        "chosen (highest validation accuracy): {}",
-        describe(candidate, weight_decay)
+        "chosen (highest validation accuracy): {}, {}",
+        candidate.architecture(),
+        optimizer_name(weight_decay)
     )?;
     for seed in [SEED, SECOND_SEED] {
         writeln!(
@@ -240,9 +249,9 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
         let correct = (score.accuracy * splits.test.len() as f64).round() as usize;
         writeln!(
             session.out,
-            "  test accuracy, measured once: {:.2}% ({} of {}), test loss {:.4}, training time {:.1} s",
+            "  test accuracy, measured once: {:.2}% ({correct} of {}), test loss {:.4}, \
+             training time {:.1} s",
             100.0 * score.accuracy,
-            count(correct, "", "").trim_end(),
             count(splits.test.len(), "test image", "test images"),
             score.loss,
             score.seconds
