@@ -247,15 +247,16 @@ pub fn run_with_checkpoints(
     })
 }
 
-/// Refuses a validation set that would leave no training images, or that is empty.
+/// Refuses a validation set that would leave no training images, or that is empty (`images`
+/// training images in `dir`).
 pub fn check_validation_size(validation: usize, images: usize, dir: &Path) -> Result<()> {
     if validation == 0 || validation >= images {
         return Err(nabla::Error::InvalidSetting(format!(
-            "--validation {validation} must be at least 1 and leave images to train on: the \
-             training set in {} has {}, so use at most {}",
+            "--validation {validation} would leave no images to train on: {} holds {}, so \
+             hold out at least 1 and at most {}",
             dir.display(),
-            count(images, "image", "images"),
-            images.saturating_sub(1)
+            count(images, "training image", "training images"),
+            count(images.saturating_sub(1), "", "").trim_end()
         )));
     }
     Ok(())

@@ -106,9 +106,9 @@ struct RunArgs {
     /// epoch's weights (the validation images are split off the training set with the seed).
     #[arg(long, global = true, value_name = "PATIENCE", value_parser = patience)]
     early_stopping: Option<usize>,
-    /// Training images held out as early stopping's validation set.
-    #[arg(long, global = true, value_name = "N", default_value_t = headline::DEFAULT_VALIDATION, requires = "early_stopping", value_parser = validation_size, allow_negative_numbers = true)]
-    validation: usize,
+    /// Training images held out as early stopping's validation set [default: 5000].
+    #[arg(long, global = true, value_name = "N", value_parser = validation_size, allow_negative_numbers = true)]
+    validation: Option<usize>,
     /// Random seed for the weights and the batch order.
     #[arg(long, default_value_t = 42, global = true)]
     seed: u64,
@@ -233,7 +233,7 @@ impl RunArgs {
             },
             l2: self.l2,
             early_stopping: self.early_stopping,
-            validation: self.validation,
+            validation: self.validation.unwrap_or(headline::DEFAULT_VALIDATION),
             seed: self.seed,
             data_dir: self
                 .data
@@ -245,6 +245,13 @@ impl RunArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.run.validation.is_some() && cli.run.early_stopping.is_none() {
+        eprintln!(
+            "error: --validation N sets the size of early stopping's validation set, and this \
+             run does not stop early: add --early-stopping PATIENCE"
+        );
+        return ExitCode::from(2);
+    }
     let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
     let result = match cli.command.unwrap_or(Command::Train) {
         Command::Train => {
