@@ -210,14 +210,12 @@ pub fn run_with_checkpoints(
         schedule: config.schedule,
         clip: config.clip,
         l2: config.l2,
-        early_stopping: config
-            .early_stopping
-            .zip(validation.as_ref())
-            .map(|(patience, validation)| EarlyStopping {
+        early_stopping: config.early_stopping.zip(validation.as_ref()).map(
+            |(patience, validation)| EarlyStopping {
                 validation,
                 patience,
-            }),
-        ..TrainConfig::default()
+            },
+        ),
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
     let reports = fit(

@@ -176,9 +176,11 @@ fn positive_number(text: &str) -> Result<f64, String> {
 
 fn patience(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(0) => Err("a patience of 0 epochs would stop after the first epoch, before any \
+        Ok(0) => Err(
+            "a patience of 0 epochs would stop after the first epoch, before any \
              comparison: give at least 1"
-            .into()),
+                .into(),
+        ),
         Ok(epochs) => Ok(epochs),
         Err(_) => Err(format!(
             "{text} is not a number of epochs (a whole number, at least 1)"

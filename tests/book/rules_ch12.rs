@@ -18,10 +18,13 @@ const ROUNDING: Tolerance = Tolerance::Magnitude {
 /// somewhat more. The dropout measurement uses no matrix product, and is the same everywhere.
 pub const QUICK: &[Rule] = &[
     rule("against central differences {}", ROUNDING),
-    rule("penalized and the decayed run: {}", Tolerance::Magnitude {
-        factor: 100.0,
-        floor: 1e-15,
-    }),
+    rule(
+        "penalized and the decayed run: {}",
+        Tolerance::Magnitude {
+            factor: 100.0,
+            floor: 1e-15,
+        },
+    ),
     rule("none {}", Tolerance::Relative(1e-3)),
     rule("L2 penalty {}", Tolerance::Relative(1e-3)),
     rule("= # {}", Tolerance::Relative(1e-3)),
@@ -41,10 +44,13 @@ pub const LONG: &[Rule] = &[
     // validation loss (and its epoch), validation accuracy.
     rule("patience # {}", Tolerance::Absolute(40.0)).under("1,000 training images"),
     rule("patience # # {}", Tolerance::Absolute(40.0)).under("1,000 training images"),
-    rule("{} # # (", Tolerance::Magnitude {
-        factor: 3.0,
-        floor: 1e-6,
-    })
+    rule(
+        "{} # # (",
+        Tolerance::Magnitude {
+            factor: 3.0,
+            floor: 1e-6,
+        },
+    )
     .under("1,000 training images"),
     rule("{} # (", Tolerance::Relative(0.1)).under("1,000 training images"),
     rule("{} (", Tolerance::Relative(0.1)).under("1,000 training images"),

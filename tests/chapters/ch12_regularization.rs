@@ -52,18 +52,33 @@ fn eq_12_1_the_penalty_is_half_lambda_times_the_squared_weights_and_leaves_biase
     // The library's penalty agrees, and biases are not in it.
     let mut gradients = network.zeros_like();
     let penalty = add_l2(&network, &mut gradients, lambda, &weight_slots(&specs));
-    assert!((penalty - lambda / 2.0 * by_hand).abs() < 1e-12, "{penalty}");
-    let bias_squares: f64 = [1, 3].iter().map(|&i| tensors[i].iter().map(|b| b * b).sum::<f64>()).sum();
-    assert!(bias_squares > 0.01, "the biases are not zero, so leaving them out shows");
+    assert!(
+        (penalty - lambda / 2.0 * by_hand).abs() < 1e-12,
+        "{penalty}"
+    );
+    let bias_squares: f64 = [1, 3]
+        .iter()
+        .map(|&i| tensors[i].iter().map(|b| b * b).sum::<f64>())
+        .sum();
+    assert!(
+        bias_squares > 0.01,
+        "the biases are not zero, so leaving them out shows"
+    );
 }
 
 #[test]
 fn eq_12_2_the_penalty_adds_lambda_w_to_each_weight_gradient_and_nothing_to_biases() {
     let data = toy_data();
     let mut network = Tiny::<f64>::new(&mut seeded(2));
-    let (_, plain) = loss_and_gradients(&network, &SoftmaxCrossEntropy, &data.inputs, &data.targets);
+    let (_, plain) =
+        loss_and_gradients(&network, &SoftmaxCrossEntropy, &data.inputs, &data.targets);
     let mut gradients = plain.clone();
-    add_l2(&network, &mut gradients, LAMBDA, &weight_slots(&network.tensor_specs()));
+    add_l2(
+        &network,
+        &mut gradients,
+        LAMBDA,
+        &weight_slots(&network.tensor_specs()),
+    );
     let report = check_gradients(
         &mut network,
         &gradients,
@@ -79,15 +94,27 @@ fn eq_12_2_the_penalty_adds_lambda_w_to_each_weight_gradient_and_nothing_to_bias
     network.visit(&mut |t| sizes.push(t.len()));
     for (slot, size) in sizes.iter().enumerate() {
         for i in at..at + size {
-            let expected = if slots[slot] { LAMBDA * weights[i] } else { 0.0 };
-            assert!((after[i] - before[i] - expected).abs() < 1e-15, "slot {slot} entry {i}");
+            let expected = if slots[slot] {
+                LAMBDA * weights[i]
+            } else {
+                0.0
+            };
+            assert!(
+                (after[i] - before[i] - expected).abs() < 1e-15,
+                "slot {slot} entry {i}"
+            );
         }
         at += size;
     }
     // The penalty is λ/2 Σw², so its gradient is λw (not 2λw): a factor 2 fails the check.
     let mut doubled = plain.clone();
     add_l2(&network, &mut doubled, 2.0 * LAMBDA, &slots);
-    let wrong = check_gradients(&mut network, &doubled, |n| penalized_loss(n, &data, LAMBDA), options());
+    let wrong = check_gradients(
+        &mut network,
+        &doubled,
+        |n| penalized_loss(n, &data, LAMBDA),
+        options(),
+    );
     assert!(wrong.max_relative_error > 1e-3, "{wrong:?}");
 }
 
@@ -117,7 +144,11 @@ fn eq_12_4_adamw_decays_outside_the_moments_and_no_l2_penalty_under_adam_matches
     for scale in [0.01, 0.03, 0.1, 0.3, 1.0, 3.0] {
         let penalized = hand_run(Adam::new(ADAM_RATE), scale * LAMBDA, 0.0);
         let gap = max_difference(&penalized, &adamw);
-        assert!(gap > 0.05, "Adam with L2 λ' = {} is within {gap} of AdamW", scale * LAMBDA);
+        assert!(
+            gap > 0.05,
+            "Adam with L2 λ' = {} is within {gap} of AdamW",
+            scale * LAMBDA
+        );
     }
 }
 
@@ -129,11 +160,17 @@ fn eq_12_5_dropout_outputs_are_zero_or_the_input_over_the_keep_probability() {
         let mut cache = DropoutCache::default();
         Dropout::new(p, 9).forward(&batch, Pass::train(3), &mut cache);
         for (out, a) in cache.output.iter().zip(batch.iter()) {
-            assert!(*out == 0.0 || (out - a / (1.0 - p)).abs() < 1e-12, "{out} from {a}");
+            assert!(
+                *out == 0.0 || (out - a / (1.0 - p)).abs() < 1e-12,
+                "{out} from {a}"
+            );
         }
         let kept = measure(&INPUT, p, masks, 9).kept;
         let sd = (p * (1.0 - p) / (8.0 * masks as f64)).sqrt();
-        assert!((kept - (1.0 - p)).abs() < 4.0 * sd, "kept {kept} at p = {p}");
+        assert!(
+            (kept - (1.0 - p)).abs() < 4.0 * sd,
+            "kept {kept} at p = {p}"
+        );
     }
     // At inference the layer is the identity.
     let batch = Batch::<f64, 8>::from_fn(3, |row, _| INPUT[row]);
@@ -150,7 +187,10 @@ fn eq_12_6_inverted_dropout_keeps_the_expected_output() {
         for (a, mean) in INPUT.iter().zip(&measured.mean) {
             // The standard error of a mean of `masks` draws of variance a² p/(1 − p).
             let error = (a * a * p / (1.0 - p) / masks as f64).sqrt();
-            assert!((mean - a).abs() <= 4.0 * error + 1e-12, "p = {p}: mean {mean}, a {a}");
+            assert!(
+                (mean - a).abs() <= 4.0 * error + 1e-12,
+                "p = {p}: mean {mean}, a {a}"
+            );
         }
     }
     // Without the 1/(1 − p), the mean would be (1 − p) a: far outside those bounds.
@@ -166,7 +206,10 @@ fn eq_12_7_dropout_variance_is_a_squared_p_over_one_minus_p() {
         for (a, variance) in INPUT.iter().zip(&measured.variance) {
             let expected = a * a * p / (1.0 - p);
             // A sample variance of Bernoulli-scaled draws is within a few percent at 40,000.
-            assert!((variance - expected).abs() <= 0.05 * expected + 1e-12, "p = {p}, a = {a}: {variance} vs {expected}");
+            assert!(
+                (variance - expected).abs() <= 0.05 * expected + 1e-12,
+                "p = {p}, a = {a}: {variance} vs {expected}"
+            );
         }
     }
 }
@@ -200,7 +243,7 @@ fn eq_12_8_dropout_backward_multiplies_by_the_forward_mask() {
     );
     let analytic: Vec<f64> = input_gradient.iter().copied().collect();
     assert!(max_relative_error(&analytic, &numeric) < 1e-8);
-    assert!(analytic.iter().any(|&g| g == 0.0) && analytic.iter().any(|&g| g != 0.0));
+    assert!(analytic.contains(&0.0) && analytic.iter().any(|&g| g != 0.0));
 }
 
 nabla::network! {
@@ -227,7 +270,9 @@ fn noisy_task(n: usize, seed: u64) -> Dataset<f32, 16, 4> {
                 return rng.random_range(0..4u8);
             }
             let score = |c: usize| (0..16).map(|i| mix[16 * c + i] * x[i]).sum::<f32>();
-            (0..4u8).max_by(|&a, &b| score(a.into()).total_cmp(&score(b.into()))).unwrap_or(0)
+            (0..4u8)
+                .max_by(|&a, &b| score(a.into()).total_cmp(&score(b.into())))
+                .unwrap_or(0)
         })
         .collect();
     Dataset::new(inputs, one_hot(&labels))
@@ -245,9 +290,21 @@ fn small(run: SmallRun, dropout: bool) -> Curves {
     let (train, validation) = (noisy_task(100, 1), noisy_task(300, 2));
     let mut rng = seeded(3);
     if dropout {
-        curves(MemorizerDropout::<f32>::new(&mut rng), &train, &validation, run, &mut rng)
+        curves(
+            MemorizerDropout::<f32>::new(&mut rng),
+            &train,
+            &validation,
+            run,
+            &mut rng,
+        )
     } else {
-        curves(Memorizer::<f32>::new(&mut rng), &train, &validation, run, &mut rng)
+        curves(
+            Memorizer::<f32>::new(&mut rng),
+            &train,
+            &validation,
+            run,
+            &mut rng,
+        )
     }
     .expect("trains")
 }
@@ -261,7 +318,10 @@ fn eq_12_9_early_stopping_returns_the_weights_of_the_lowest_validation_loss() {
     let config = TrainConfig {
         epochs: 60,
         batch_size: 20,
-        early_stopping: Some(EarlyStopping { validation: &validation, patience }),
+        early_stopping: Some(EarlyStopping {
+            validation: &validation,
+            patience,
+        }),
         ..TrainConfig::default()
     };
     let (mut losses, mut weights) = (Vec::new(), Vec::new());
@@ -282,9 +342,17 @@ fn eq_12_9_early_stopping_returns_the_weights_of_the_lowest_validation_loss() {
     let best = lowest(&losses);
     let stopped = reports.len();
     assert!(stopped < 60, "the run overfits, so it stops early");
-    assert_eq!(stopped, best + patience, "it stops `patience` epochs after the best");
+    assert_eq!(
+        stopped,
+        best + patience,
+        "it stops `patience` epochs after the best"
+    );
     assert_eq!(reports.last().and_then(|r| r.best_epoch), Some(best));
-    assert_eq!(flat(&network), weights[best - 1], "the best epoch's weights, exactly");
+    assert_eq!(
+        flat(&network),
+        weights[best - 1],
+        "the best epoch's weights, exactly"
+    );
     assert_ne!(weights[best - 1], weights[stopped - 1]);
 }
 
@@ -304,7 +372,13 @@ fn a_small_network_memorizes_noisy_labels_and_each_regularizer_helps_the_validat
     );
     // The penalty and early stopping end far below the unregularized run's final loss.
     let l2 = small(SmallRun { l2: 0.01, ..SMALL }, false);
-    let stopped = small(SmallRun { patience: Some(10), ..SMALL }, false);
+    let stopped = small(
+        SmallRun {
+            patience: Some(10),
+            ..SMALL
+        },
+        false,
+    );
     for (name, run) in [("L2", &l2), ("early stopping", &stopped)] {
         assert!(
             run.final_validation_loss < 0.8 * plain.final_validation_loss,
@@ -313,7 +387,10 @@ fn a_small_network_memorizes_noisy_labels_and_each_regularizer_helps_the_validat
             plain.final_validation_loss
         );
     }
-    assert!(stopped.validation_loss.len() < SMALL.epochs, "early stopping stopped");
+    assert!(
+        stopped.validation_loss.len() < SMALL.epochs,
+        "early stopping stopped"
+    );
     assert_eq!(stopped.kept_epoch, lowest(&stopped.validation_loss));
     // Dropout memorizes too in the end, but more slowly: after 20 epochs its training loss
     // is several times the unregularized one, and its validation loss lower.

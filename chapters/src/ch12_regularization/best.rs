@@ -111,15 +111,39 @@ impl Candidate {
         match self {
             Candidate::Narrow => {
                 let network = Narrow::<f32>::new(&mut rng);
-                recipe(network, weight_decay, epochs, train, scored_on, &mut rng, out)
+                recipe(
+                    network,
+                    weight_decay,
+                    epochs,
+                    train,
+                    scored_on,
+                    &mut rng,
+                    out,
+                )
             }
             Candidate::Wide => {
                 let network = Wide::<f32>::new(&mut rng);
-                recipe(network, weight_decay, epochs, train, scored_on, &mut rng, out)
+                recipe(
+                    network,
+                    weight_decay,
+                    epochs,
+                    train,
+                    scored_on,
+                    &mut rng,
+                    out,
+                )
             }
             Candidate::WideHeavy => {
                 let network = WideHeavy::<f32>::new(&mut rng);
-                recipe(network, weight_decay, epochs, train, scored_on, &mut rng, out)
+                recipe(
+                    network,
+                    weight_decay,
+                    epochs,
+                    train,
+                    scored_on,
+                    &mut rng,
+                    out,
+                )
             }
         }
     }
@@ -195,7 +219,11 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
          {BATCH_SIZE}) on {}, scored on {}",
         count(SHORT_EPOCHS, "epoch", "epochs"),
         count(splits.train.len(), "training image", "training images"),
-        count(splits.validation.len(), "validation image", "validation images"),
+        count(
+            splits.validation.len(),
+            "validation image",
+            "validation images"
+        ),
     )?;
     // ANCHOR: choose
     let mut chosen = (CANDIDATES[0], f64::NEG_INFINITY);

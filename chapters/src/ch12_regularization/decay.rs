@@ -46,7 +46,11 @@ pub fn toy_data() -> Dataset<f64, 4, 3> {
 // ANCHOR: penalty
 /// The penalized loss (12.1): the mean cross-entropy plus `λ/2 Σ w²` over the weight matrices
 /// (tensors of two or more dimensions; biases are not penalized).
-pub fn penalized_loss<N: Network<f64, 4, 3>>(network: &N, data: &Dataset<f64, 4, 3>, lambda: f64) -> f64 {
+pub fn penalized_loss<N: Network<f64, 4, 3>>(
+    network: &N,
+    data: &Dataset<f64, 4, 3>,
+    lambda: f64,
+) -> f64 {
     let loss = SoftmaxCrossEntropy.value(&network.logits(&data.inputs), &data.targets);
     let weights = weight_slots(&network.tensor_specs());
     let (mut sum, mut slot) = (0.0, 0);
@@ -130,7 +134,12 @@ pub fn l2_gradient_check(session: &mut Session) -> ChapterResult {
     let mut network = Tiny::<f64>::new(&mut StdRng::seed_from_u64(7));
     let (_, mut gradients) =
         loss_and_gradients(&network, &SoftmaxCrossEntropy, &data.inputs, &data.targets);
-    add_l2(&network, &mut gradients, LAMBDA, &weight_slots(&network.tensor_specs()));
+    add_l2(
+        &network,
+        &mut gradients,
+        LAMBDA,
+        &weight_slots(&network.tensor_specs()),
+    );
     let report = check_gradients(
         &mut network,
         &gradients,

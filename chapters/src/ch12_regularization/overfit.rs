@@ -132,7 +132,13 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
         ("no regularization", plain),
         ("L2 penalty λ = 0.001", SmallRun { l2: 0.001, ..plain }),
         ("dropout p = 0.5", plain),
-        ("early stopping, patience 10", SmallRun { patience: Some(10), ..plain }),
+        (
+            "early stopping, patience 10",
+            SmallRun {
+                patience: Some(10),
+                ..plain
+            },
+        ),
     ];
     // ANCHOR_END: runs
     writeln!(
@@ -154,9 +160,21 @@ pub fn run(splits: &Splits, session: &mut Session) -> ChapterResult {
         let start = std::time::Instant::now();
         let mut rng = StdRng::seed_from_u64(super::SEED);
         let curves = if i == 2 {
-            curves(Dropped::<f32>::new(&mut rng), &train, validation, *recipe, &mut rng)?
+            curves(
+                Dropped::<f32>::new(&mut rng),
+                &train,
+                validation,
+                *recipe,
+                &mut rng,
+            )?
         } else {
-            curves(Overfitter::<f32>::new(&mut rng), &train, validation, *recipe, &mut rng)?
+            curves(
+                Overfitter::<f32>::new(&mut rng),
+                &train,
+                validation,
+                *recipe,
+                &mut rng,
+            )?
         };
         let best = lowest(&curves.validation_loss);
         writeln!(
