@@ -507,8 +507,9 @@ pub fn format_final(trained: &Trained) -> String {
     );
     match (kept, last) {
         (Some(best), Some(last)) => format!(
-            "{line}, the weights of epoch {best} (lowest validation loss; stopped after epoch {})",
-            last.epoch
+            "{line}, with the weights of epoch {best}: the lowest validation loss of the {} \
+             trained",
+            count(last.epoch, "epoch", "epochs")
         ),
         _ => line,
     }
