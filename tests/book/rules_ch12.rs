@@ -26,7 +26,7 @@ pub const QUICK: &[Rule] = &[
         },
     ),
     rule("none {}", Tolerance::Relative(1e-3)),
-    rule("L2 penalty {}", Tolerance::Relative(1e-3)),
+    rule("L# penalty {}", Tolerance::Relative(1e-3)),
     rule("= # {}", Tolerance::Relative(1e-3)),
     rule("AdamW decay {}", Tolerance::Relative(1e-3)),
     rule("penalized and the AdamW run: {}", Tolerance::Relative(0.01)),
