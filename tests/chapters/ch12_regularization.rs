@@ -409,3 +409,39 @@ fn a_small_network_memorizes_noisy_labels_and_each_regularizer_helps_the_validat
         plain.validation_loss[at]
     );
 }
+
+#[test]
+fn the_headline_run_stops_early_on_a_validation_split_of_the_training_images() {
+    use chapters::headline::{
+        RunConfig, check_validation_size, checkpoint_settings, describe, run,
+    };
+    // One epoch: the stopping rule itself is checked by eq_12_9; this checks the wiring.
+    let config = RunConfig {
+        epochs: 1,
+        early_stopping: Some(1),
+        validation: 5000,
+        ..RunConfig::default()
+    };
+    let trained = run(&config, |_| {}).expect("trains");
+    for report in &trained.reports {
+        // Trained on the 55,000 images left after holding out 5,000.
+        let samples = (report.samples_per_second * report.seconds).round();
+        assert_eq!(samples, 55_000.0, "epoch {}", report.epoch);
+        assert!(report.validation_loss.is_some_and(f64::is_finite));
+        assert!(
+            report
+                .best_epoch
+                .is_some_and(|b| (1..=report.epoch).contains(&b))
+        );
+    }
+    assert!(describe(&config).contains("early stopping: patience 1 epoch, 5,000 validation"));
+    let settings = checkpoint_settings(&config).expect("settings");
+    assert!(settings.iter().any(|(key, _)| key == "early_stopping"));
+    let plain = checkpoint_settings(&RunConfig::default()).expect("settings");
+    assert!(plain.iter().all(|(key, _)| key != "early_stopping"));
+    let dir = std::path::Path::new("data");
+    assert!(check_validation_size(59_999, 60_000, dir).is_ok());
+    for bad in [0, 60_000, 70_000] {
+        assert!(check_validation_size(bad, 60_000, dir).is_err(), "{bad}");
+    }
+}
