@@ -10,7 +10,7 @@ use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Network;
 use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 use nabla::schedule::{Decay, Schedule};
-use nabla::train::{EpochReport, TrainConfig, Trainer, fit};
+use nabla::train::{EarlyStopping, EpochReport, TrainConfig, Trainer, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::path::{Path, PathBuf};
@@ -98,7 +98,16 @@ pub struct RunConfig {
     pub clip: Option<Clip>,
     /// The L2 penalty λ on the weights (0 for none).
     pub l2: f64,
+    /// Early stopping's patience in epochs, if the run stops early (see
+    /// [`nabla::train::EarlyStopping`]): the validation set is then split off the training
+    /// images with the run's seed, and the network returned is the best epoch's.
+    pub early_stopping: Option<usize>,
+    /// How many training images early stopping holds out as its validation set.
+    pub validation: usize,
 }
+
+/// The validation set early stopping splits off the training images unless told otherwise.
+pub const DEFAULT_VALIDATION: usize = 5000;
 
 impl Default for RunConfig {
     fn default() -> Self {
@@ -112,6 +121,8 @@ impl Default for RunConfig {
             schedule: Schedule::constant(),
             clip: None,
             l2: 0.0,
+            early_stopping: None,
+            validation: DEFAULT_VALIDATION,
         }
     }
 }
@@ -128,7 +139,7 @@ pub fn run_figures_dir() -> PathBuf {
 
 /// The outcome of a headline run: the trained network, its epoch reports and the data.
 pub struct Trained {
-    /// The network after the last epoch.
+    /// The network after the last epoch (with early stopping, after the best epoch).
     pub network: MnistNet,
     /// One report per epoch.
     pub reports: Vec<EpochReport>,
@@ -161,13 +172,20 @@ pub fn run_with_checkpoints(
 ) -> Result<Trained> {
     let digits = mnist::load(&config.data_dir)?;
     check_data(&digits, &config.data_dir)?;
-    let (train, test) = (
+    let (mut train, test) = (
         digits.train.to_dataset::<f32>(),
         digits.test.to_dataset::<f32>(),
     );
-    // The generator's only draws: the initial weights, then one shuffle per epoch, which is
-    // what lets a resumed run recreate it without saving it.
+    // The generator's only draws: the validation split (with early stopping), the initial
+    // weights, then one shuffle per epoch, which is what lets a resumed run recreate it
+    // without saving it.
     let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut validation = None;
+    if config.early_stopping.is_some() {
+        check_validation_size(config.validation, train.len(), &config.data_dir)?;
+        let (rest, held_out) = train.split_validation(config.validation, &mut rng);
+        (train, validation) = (rest, Some(held_out));
+    }
     let mut network = MnistNet::<f32>::new(&mut rng);
     let mut optimizer = config.optimizer.build(config.learning_rate);
     let settings = checkpoint_settings(config)?;
@@ -192,7 +210,12 @@ pub fn run_with_checkpoints(
         schedule: config.schedule,
         clip: config.clip,
         l2: config.l2,
-        ..TrainConfig::default()
+        early_stopping: config.early_stopping.zip(validation.as_ref()).map(
+            |(patience, validation)| EarlyStopping {
+                validation,
+                patience,
+            },
+        ),
     };
     let save_to: Option<&Path> = checkpoints.map(|c| c.dir.as_path());
     let reports = fit(
@@ -220,6 +243,21 @@ pub fn run_with_checkpoints(
         reports,
         digits,
     })
+}
+
+/// Refuses a validation set that would leave no training images, or that is empty (`images`
+/// training images in `dir`).
+pub fn check_validation_size(validation: usize, images: usize, dir: &Path) -> Result<()> {
+    if validation == 0 || validation >= images {
+        return Err(nabla::Error::InvalidSetting(format!(
+            "--validation {validation} would leave no images to train on: {} holds {}, so \
+             hold out at least 1 and at most {}",
+            dir.display(),
+            count(images, "training image", "training images"),
+            count(images.saturating_sub(1), "", "").trim_end()
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses data a run cannot learn from or be measured on, and warns about data that looks
@@ -343,6 +381,14 @@ pub fn checkpoint_settings(config: &RunConfig) -> Result<Vec<(String, String)>> 
         ("data", data_digest(&config.data_dir)?),
     ]
     .into_iter()
+    // Early stopping changes the training images (and the generator's draws), so its run
+    // resumes only with the same split; runs without it keep the settings they always had.
+    .chain(config.early_stopping.map(|patience| {
+        (
+            "early_stopping",
+            format!("patience {patience}, validation {}", config.validation),
+        )
+    }))
     .map(|(key, value)| (key.to_string(), value))
     .collect())
 }
@@ -403,6 +449,13 @@ pub fn describe(config: &RunConfig) -> String {
     if config.l2 > 0.0 {
         line += &format!(" | l2 {}", config.l2);
     }
+    if let Some(patience) = config.early_stopping {
+        line += &format!(
+            " | early stopping: patience {}, {} held out",
+            count(patience, "epoch", "epochs"),
+            count(config.validation, "validation image", "validation images")
+        );
+    }
     line
 }
 
@@ -419,9 +472,10 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{grouped} {}", if n == 1 { one } else { many })
 }
 
-/// One line per epoch: loss, accuracies, time and throughput.
+/// One line per epoch: loss, accuracies, time and throughput (and, with early stopping, the
+/// validation loss and the best epoch so far).
 pub fn format_epoch(report: &EpochReport) -> String {
-    format!(
+    let mut line = format!(
         "epoch {:>2}  loss {:.4}  train {:.2}%  test {:.2}%  {:.2} s  {:.0} samples/s",
         report.epoch,
         report.mean_loss,
@@ -429,21 +483,36 @@ pub fn format_epoch(report: &EpochReport) -> String {
         100.0 * report.test_accuracy.unwrap_or(f64::NAN),
         report.seconds,
         report.samples_per_second
-    )
+    );
+    if let (Some(loss), Some(best)) = (report.validation_loss, report.best_epoch) {
+        line += &format!("  validation loss {loss:.4} (best epoch {best})");
+    }
+    line
 }
 
-/// The closing line: accuracy on the test set after the last epoch, and the test set's size.
+/// The closing line: accuracy on the test set of the network the run returns (after the last
+/// epoch, or with early stopping after the best one), and the test set's size.
 pub fn format_final(trained: &Trained) -> String {
-    let accuracy = trained
-        .reports
-        .last()
-        .and_then(|r| r.test_accuracy)
-        .unwrap_or(f64::NAN);
-    format!(
+    let last = trained.reports.last();
+    let kept = last.and_then(|r| r.best_epoch);
+    let report = match kept {
+        Some(best) => trained.reports.iter().find(|r| r.epoch == best),
+        None => last,
+    };
+    let accuracy = report.and_then(|r| r.test_accuracy).unwrap_or(f64::NAN);
+    let line = format!(
         "final test accuracy: {:.2}% ({})",
         100.0 * accuracy,
         count(trained.digits.test.len(), "test image", "test images")
-    )
+    );
+    match (kept, last) {
+        (Some(best), Some(last)) => format!(
+            "{line}, with the weights of epoch {best}: the lowest validation loss of the {} \
+             trained",
+            count(last.epoch, "epoch", "epochs")
+        ),
+        _ => line,
+    }
 }
 
 /// Which implementation of the headline network to time.

@@ -102,6 +102,13 @@ struct RunArgs {
     /// L2 penalty λ/2 Σw² on the weights (0 for none).
     #[arg(long, default_value_t = 0.0, global = true, value_parser = non_negative_number)]
     l2: f64,
+    /// Stop when the validation loss has not improved for this many epochs, and keep the best
+    /// epoch's weights (the validation images are split off the training set with the seed).
+    #[arg(long, global = true, value_name = "PATIENCE", value_parser = patience)]
+    early_stopping: Option<usize>,
+    /// Training images held out as early stopping's validation set [default: 5000].
+    #[arg(long, global = true, value_name = "N", value_parser = validation_size, allow_negative_numbers = true)]
+    validation: Option<usize>,
     /// Random seed for the weights and the batch order.
     #[arg(long, default_value_t = 42, global = true)]
     seed: u64,
@@ -167,6 +174,30 @@ fn positive_number(text: &str) -> Result<f64, String> {
     }
 }
 
+fn patience(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err(
+            "a patience of 0 epochs would stop after the first epoch, before any \
+             comparison: give at least 1"
+                .into(),
+        ),
+        Ok(epochs) => Ok(epochs),
+        Err(_) => Err(format!(
+            "{text} is not a number of epochs (a whole number, at least 1)"
+        )),
+    }
+}
+
+fn validation_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("early stopping needs at least 1 validation image".into()),
+        Ok(images) => Ok(images),
+        Err(_) => Err(format!(
+            "{text} is not a number of images (a whole number, at least 1)"
+        )),
+    }
+}
+
 fn test_index(text: &str) -> Result<usize, String> {
     text.parse()
         .map_err(|_| format!("{text} is not an image index (a whole number from 0 to 9999)"))
@@ -203,6 +234,8 @@ impl RunArgs {
                 (None, None) => None,
             },
             l2: self.l2,
+            early_stopping: self.early_stopping,
+            validation: self.validation.unwrap_or(headline::DEFAULT_VALIDATION),
             seed: self.seed,
             data_dir: self
                 .data
@@ -214,6 +247,13 @@ impl RunArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.run.validation.is_some() && cli.run.early_stopping.is_none() {
+        eprintln!(
+            "error: --validation N sets the size of early stopping's validation set, and this \
+             run does not stop early: add --early-stopping PATIENCE"
+        );
+        return ExitCode::from(2);
+    }
     let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
     let result = match cli.command.unwrap_or(Command::Train) {
         Command::Train => {

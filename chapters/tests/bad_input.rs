@@ -83,7 +83,13 @@ fn fixture(case: &str, dir: &Path) {
             let made = Command::new("mkfifo").arg(dir.join("fifo")).status();
             assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
         }
-        "save-into-a-missing-directory" | "lr-too-large" | "lr-absurd" | "adam-lr-1e9" => {}
+        "save-into-a-missing-directory"
+        | "lr-too-large"
+        | "lr-absurd"
+        | "adam-lr-1e9"
+        | "early-stopping-patience-0"
+        | "validation-without-early-stopping"
+        | "validation-larger-than-the-training-set" => {}
         "figures-under-a-file" => std::fs::write(dir.join("file"), b"x").expect("a file"),
         "checkpoint-directory-reused" => {
             for name in ["epoch-001.safetensors", "epoch-001.optimizer.safetensors"] {
