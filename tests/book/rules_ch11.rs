@@ -24,12 +24,11 @@ pub const QUICK: &[Rule] = &[
 /// Five epochs of SGD through the matrix kernel turn last-bit differences between CPUs into a
 /// slightly different network, by about as much as another seed would: a few tenths of a point
 /// of accuracy and a few per cent of loss. The tolerances are a few times that; a broken layer
-/// or a lost speed-up moves these numbers by more. The exception is the batch-norm run at
-/// η = 0.5 after its first epoch, whose accuracy depends on its running averages (and, in training mode, on batch statistics) of a network still moving fast, and so moves
-more. Where the plain run's loss overflows is
-/// up to the last bits of its growing weights. With batches of one sample every image gets the
-/// same class, which one is up to the trained network, and the accuracy is that class's share
-/// of the test set (8.9% to 11.4%).
+/// or a lost speed-up moves these numbers by more. The exception is the accuracy after the
+/// first epoch at η = 0.5 (in either mode), a snapshot of a network still moving fast, which
+/// moves more. Where the plain run's loss overflows is up to the last bits of its growing
+/// weights. With batches of one sample every image gets the same class, which one is up to the
+/// trained network, and the accuracy is that class's share of the test set (8.9% to 11.4%).
 pub const LONG: &[Rule] = &[
     rule("diverged {}%", Tolerance::Absolute(3.0)).under("Test accuracy after each epoch"),
     rule("η = # {}%", Tolerance::Absolute(3.0)).under("in training mode"),
