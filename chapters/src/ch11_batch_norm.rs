@@ -7,7 +7,9 @@ mod deep;
 mod long;
 mod quick;
 
-pub use deep::{EpochRow, Normalized, Plain, Run, accuracy_in, predictions_in, smoothed, train};
+pub use deep::{
+    DIVERGED_LOSS, EpochRow, Normalized, Plain, Run, accuracy_in, predictions_in, smoothed, train,
+};
 pub use long::{BATCH_SIZE, EPOCHS, LEARNING_RATES, SEED, SMOOTHING, run_long};
 pub use quick::{
     ChainRule, FEATURES, SAMPLES, chain_rule, example_batch, frozen_statistics_gradient,

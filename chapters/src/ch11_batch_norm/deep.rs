@@ -31,6 +31,10 @@ nabla::network! {
 }
 // ANCHOR_END: networks
 
+/// A batch loss above this (or not a number) counts as divergence: chance is ln 10 ≈ 2.3, so
+/// the logits are hundreds apart and the weights have blown up.
+pub const DIVERGED_LOSS: f64 = 1000.0;
+
 /// One epoch of a run, measured after it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EpochRow {
@@ -50,18 +54,19 @@ pub struct EpochRow {
 /// What a training run recorded.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Run {
-    /// The loss of every batch, in order (up to the divergence, if any).
+    /// The loss of every batch, in order (up to and including the one that diverged, if any).
     pub batch_losses: Vec<f64>,
     /// One row per finished epoch.
     pub epochs: Vec<EpochRow>,
-    /// The batch (counted from 1 over the whole run) whose loss was not finite, if any.
+    /// The batch (counted from 1 over the whole run) whose loss diverged, if any.
     pub diverged_at: Option<usize>,
 }
 
 // ANCHOR: train
 /// Trains `network` with plain SGD at `learning_rate` on mini-batches of `batch_size`, for
 /// `epochs` epochs, recording every batch's loss and, after every epoch, the accuracy on `test`
-/// in inference mode. Stops at the first batch whose loss is not finite.
+/// in inference mode. Stops at the first batch whose loss exceeds [`DIVERGED_LOSS`] or is not
+/// a number.
 pub fn train<N: Network<f32, PIXELS, CLASSES>>(
     network: &mut N,
     data: &Dataset<f32, PIXELS, CLASSES>,
@@ -86,8 +91,9 @@ pub fn train<N: Network<f32, PIXELS, CLASSES>>(
             let loss = SoftmaxCrossEntropy
                 .value_and_gradient(logits, &targets, &mut logits_gradient)
                 .as_f64();
-            if !loss.is_finite() {
+            if loss.is_nan() || loss > DIVERGED_LOSS {
                 run.diverged_at = Some(run.batch_losses.len() + 1);
+                run.batch_losses.push(loss);
                 return run;
             }
             run.batch_losses.push(loss);

@@ -2,24 +2,32 @@
 //! ordinary learning rate and at one ten times larger; then the two modes of the trained
 //! network.
 
-use super::deep::{Normalized, Plain, Run, accuracy_in, predictions_in, smoothed, train};
+use super::deep::{EpochRow, Normalized, Plain, Run, accuracy_in, predictions_in, smoothed, train};
 use crate::{ChapterResult, Session};
+use nabla::data::Dataset;
 use nabla::data::mnist;
+use nabla::data::mnist::{CLASSES, PIXELS};
 use nabla::layer::Pass;
 use plot::{LineChart, Series};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-/// The seed of the weights and of the batch order (the same for every run).
+/// The seed of the weights (and, plus one, of the batch order), the same for every run.
 pub const SEED: u64 = 11;
-/// The learning rates compared: an ordinary one for plain SGD, and one ten times larger.
-pub const LEARNING_RATES: [f64; 2] = [0.05, 0.5];
+/// The learning rates compared: an ordinary one for plain SGD, and 10 and 40 times larger.
+pub const LEARNING_RATES: [f64; 3] = [0.05, 0.5, 2.0];
 /// Epochs of each run.
 pub const EPOCHS: usize = 5;
 /// Samples per mini-batch.
 pub const BATCH_SIZE: usize = 64;
 /// Batches averaged into one point of the loss curves.
 pub const SMOOTHING: usize = 50;
+/// Epochs timed for each network, alternating between the two.
+pub const TIMED_EPOCHS: usize = 3;
+/// The seeds of the short runs at the large learning rates.
+pub const SWEEP_SEEDS: [u64; 5] = [0, 1, 2, 3, 4];
+/// Training images in each short run (one pass, 200 batches).
+pub const SWEEP_SAMPLES: usize = 12_800;
 /// Batches shown one by one in the figure of the start of training.
 pub const FIRST_BATCHES: usize = 100;
 
@@ -51,31 +59,41 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     writeln!(
         session.out,
         "784 => 6 × 100 ReLU => softmax 10 on MNIST, with and without batch norm | plain SGD | \
-         batch {BATCH_SIZE} | {EPOCHS} epochs | seed {SEED}"
+         batch {BATCH_SIZE} | {EPOCHS} epochs | seeds {SEED} (weights), {} (order)",
+        SEED + 1
     )?;
     // ANCHOR: runs
     let mut runs = Vec::new();
     let mut kept = None;
     for learning_rate in LEARNING_RATES {
         let settings = (EPOCHS, BATCH_SIZE);
-        // The same seed for both: the same batches in the same order.
-        let mut rng = StdRng::seed_from_u64(SEED);
-        let mut plain = Plain::<f32>::new(&mut rng);
-        let run = train(&mut plain, &data, &test, learning_rate, settings, &mut rng);
+        // One generator draws the weights and another the batch order, both seeded alike for
+        // the two networks: they see the same batches in the same order.
+        let generators = || (StdRng::seed_from_u64(SEED), StdRng::seed_from_u64(SEED + 1));
+        let (mut weights, mut order) = generators();
+        let mut plain = Plain::<f32>::new(&mut weights);
+        let run = train(
+            &mut plain,
+            &data,
+            &test,
+            learning_rate,
+            settings,
+            &mut order,
+        );
         runs.push(Labelled {
             normalized: false,
             learning_rate,
             run,
         });
-        let mut rng = StdRng::seed_from_u64(SEED);
-        let mut normalized = Normalized::<f32>::new(&mut rng);
+        let (mut weights, mut order) = generators();
+        let mut normalized = Normalized::<f32>::new(&mut weights);
         let run = train(
             &mut normalized,
             &data,
             &test,
             learning_rate,
             settings,
-            &mut rng,
+            &mut order,
         );
         runs.push(Labelled {
             normalized: true,
@@ -85,7 +103,9 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
         kept.get_or_insert(normalized);
     }
     // ANCHOR_END: runs
-    print_tables(session, &runs, data.len().div_ceil(BATCH_SIZE))?;
+    print_tables(session, &runs)?;
+    time_epochs(session, &data, &test)?;
+    seed_sweep(session, &data, &test)?;
     if let Some(network) = &kept {
         print_modes(session, network, &test)?;
     }
@@ -129,65 +149,44 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     Ok(())
 }
 
-/// The accuracy table, the loss table, and the time per epoch.
-fn print_tables(session: &mut Session, runs: &[Labelled], batches: usize) -> ChapterResult {
-    let header: Vec<String> = runs.iter().map(|r| format!("{:>22}", r.name())).collect();
-    for (title, percent) in [
-        ("Test accuracy after each epoch (inference mode)", true),
-        ("Mean training loss of each epoch", false),
-    ] {
+/// The accuracy table, the loss table, the accuracy with batch statistics, and the time per
+/// epoch.
+fn print_tables(session: &mut Session, runs: &[Labelled]) -> ChapterResult {
+    let epochs: Vec<String> = (1..=EPOCHS).map(|e| format!("{e:>8}")).collect();
+    let tables: [(&str, fn(&EpochRow) -> String, bool); 3] = [
+        (
+            "Test accuracy after each epoch (inference mode)",
+            |e| format!("{:>7.2}%", 100.0 * e.test_accuracy),
+            false,
+        ),
+        (
+            "Mean training loss of each epoch",
+            |e| format!("{:>8.4}", e.mean_loss),
+            false,
+        ),
+        (
+            "Test accuracy after each epoch in training mode (batch statistics of 1000 images)",
+            |e| format!("{:>7.2}%", 100.0 * e.batch_statistics_accuracy),
+            true,
+        ),
+    ];
+    for (title, cell, normalized_only) in tables {
         writeln!(session.out, "{title}")?;
-        writeln!(session.out, "  epoch {}", header.join(""))?;
-        for epoch in 1..=EPOCHS {
-            let cells: Vec<String> = runs
-                .iter()
-                .map(|r| match r.run.epochs.get(epoch - 1) {
-                    Some(row) if percent => format!("{:>21.2}%", 100.0 * row.test_accuracy),
-                    Some(row) => format!("{:>22.4}", row.mean_loss),
-                    None => format!("{:>22}", "diverged"),
-                })
-                .collect();
-            writeln!(session.out, "  {epoch:>5} {}", cells.join(""))?;
-        }
-    }
-    writeln!(
-        session.out,
-        "Test accuracy after each epoch in training mode (batch statistics of 1000 images)"
-    )?;
-    for r in runs.iter().filter(|r| r.normalized) {
-        let cells: Vec<String> = r
-            .run
-            .epochs
-            .iter()
-            .map(|e| format!("{:.2}%", 100.0 * e.batch_statistics_accuracy))
-            .collect();
-        writeln!(session.out, "  {:<20} {}", r.name(), cells.join("  "))?;
-    }
-    for r in runs {
-        if let Some(batch) = r.run.diverged_at {
+        writeln!(session.out, "  {:<20}{}", "epoch", epochs.join(""))?;
+        for r in runs.iter().filter(|r| r.normalized || !normalized_only) {
+            let cells: Vec<String> = r.run.epochs.iter().map(cell).collect();
+            let diverged = match r.run.diverged_at {
+                Some(batch) => format!("   diverged at batch {batch}"),
+                None => String::new(),
+            };
             writeln!(
                 session.out,
-                "{}: the loss was not finite at batch {batch} of the first epoch's {batches}",
-                r.name()
+                "  {:<20}{}{diverged}",
+                r.name(),
+                cells.join("")
             )?;
         }
     }
-    let median_epoch = |normalized: bool| {
-        let mut seconds: Vec<f64> = runs
-            .iter()
-            .filter(|r| r.normalized == normalized)
-            .flat_map(|r| r.run.epochs.iter().map(|e| e.seconds))
-            .collect();
-        seconds.sort_by(f64::total_cmp);
-        seconds.get(seconds.len() / 2).copied().unwrap_or(f64::NAN)
-    };
-    let (plain, normalized) = (median_epoch(false), median_epoch(true));
-    writeln!(
-        session.out,
-        "Median training time per epoch: plain {plain:.2} s, batch norm {normalized:.2} s \
-         (ratio {:.2})",
-        normalized / plain
-    )?;
     Ok(())
 }
 
@@ -225,7 +224,7 @@ fn print_modes(
             let named: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
             write!(
                 session.out,
-                "  (every image classified as a {})",
+                "  (every image classified as {})",
                 named.join(", ")
             )?;
         }
@@ -234,3 +233,97 @@ fn print_modes(
     Ok(())
 }
 // ANCHOR_END: modes
+
+// ANCHOR: sweep
+/// One pass over the first [`SWEEP_SAMPLES`] training images for each seed of
+/// [`SWEEP_SEEDS`], at the two large learning rates, with and without batch norm: the mean loss
+/// of the pass, or the batch at which the loss stopped being finite.
+fn seed_sweep(
+    session: &mut Session,
+    data: &Dataset<f32, PIXELS, CLASSES>,
+    test: &Dataset<f32, PIXELS, CLASSES>,
+) -> ChapterResult {
+    let (data, test) = (data.take(SWEEP_SAMPLES), test.take(100));
+    writeln!(
+        session.out,
+        "Seeds {}–{}, one pass over {SWEEP_SAMPLES} training images: mean loss, or diverged",
+        SWEEP_SEEDS[0],
+        SWEEP_SEEDS[SWEEP_SEEDS.len() - 1]
+    )?;
+    let seeds: Vec<String> = SWEEP_SEEDS.iter().map(|s| format!("{s:>9}")).collect();
+    writeln!(session.out, "  {:<22}{}", "seed", seeds.join(""))?;
+    for &rate in &LEARNING_RATES[1..] {
+        for normalized in [false, true] {
+            let mut cells = Vec::new();
+            for seed in SWEEP_SEEDS {
+                let (mut weights, mut order) =
+                    (StdRng::seed_from_u64(seed), StdRng::seed_from_u64(seed + 1));
+                let settings = (1, BATCH_SIZE);
+                let run = if normalized {
+                    let mut network = Normalized::<f32>::new(&mut weights);
+                    train(&mut network, &data, &test, rate, settings, &mut order)
+                } else {
+                    let mut network = Plain::<f32>::new(&mut weights);
+                    train(&mut network, &data, &test, rate, settings, &mut order)
+                };
+                cells.push(match run.epochs.first() {
+                    Some(epoch) => format!("{:>9.3}", epoch.mean_loss),
+                    None => format!("{:>9}", "diverged"),
+                });
+            }
+            let kind = if normalized { "batch norm" } else { "plain" };
+            let name = format!("{kind} at η = {rate}");
+            writeln!(session.out, "  {name:<22}{}", cells.join(""))?;
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: sweep
+
+// ANCHOR: timing
+/// Times [`TIMED_EPOCHS`] epochs of each network at the ordinary rate, alternating between the
+/// two so that a change in the machine's load slows both alike, and prints the medians.
+fn time_epochs(
+    session: &mut Session,
+    data: &Dataset<f32, PIXELS, CLASSES>,
+    test: &Dataset<f32, PIXELS, CLASSES>,
+) -> ChapterResult {
+    let test = test.take(100);
+    let (mut rng, settings) = (StdRng::seed_from_u64(SEED), (1, BATCH_SIZE));
+    let mut plain = Plain::<f32>::new(&mut rng);
+    let mut normalized = Normalized::<f32>::new(&mut rng);
+    let (mut plain_seconds, mut normalized_seconds) = (Vec::new(), Vec::new());
+    for _ in 0..TIMED_EPOCHS {
+        let run = train(
+            &mut plain,
+            data,
+            &test,
+            LEARNING_RATES[0],
+            settings,
+            &mut rng,
+        );
+        plain_seconds.extend(run.epochs.iter().map(|e| e.seconds));
+        let run = train(
+            &mut normalized,
+            data,
+            &test,
+            LEARNING_RATES[0],
+            settings,
+            &mut rng,
+        );
+        normalized_seconds.extend(run.epochs.iter().map(|e| e.seconds));
+    }
+    let median = |mut seconds: Vec<f64>| {
+        seconds.sort_by(f64::total_cmp);
+        seconds.get(seconds.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let (plain, normalized) = (median(plain_seconds), median(normalized_seconds));
+    writeln!(
+        session.out,
+        "Training time per epoch, {TIMED_EPOCHS} epochs of each alternating (median): plain \
+         {plain:.2} s, batch norm {normalized:.2} s (ratio {:.2})",
+        normalized / plain
+    )?;
+    Ok(())
+}
+// ANCHOR_END: timing
