@@ -132,7 +132,7 @@ fn gradient_check(
         "  μ and σ² taken as constants: largest relative error {:.2}",
         worst(&frozen, &numeric)
     )?;
-    // ∂y[0, k]/∂x[0, 0]: moving one input moves every output of its feature, and no other.
+    // ∂y[0, i]/∂x[0, 0]: moving one input moves every output of its feature, and no other.
     let column = |i: usize, k: usize| {
         let moved = |value: f64| {
             let mut x = batch.clone();
@@ -146,7 +146,7 @@ fn gradient_check(
         .collect();
     writeln!(
         session.out,
-        "  ∂y[0, k]/∂x[0, 0], k = 0..{}: {}",
+        "  ∂y[0, i]/∂x[0, 0], i = 0..{}: {}",
         SAMPLES - 1,
         first.join(" ")
     )?;
@@ -156,7 +156,7 @@ fn gradient_check(
         .fold(0.0, f64::max);
     writeln!(
         session.out,
-        "  largest |∂y[i, k]/∂x[0, 0]| for the other features: {other}"
+        "  largest |∂y[j, i]/∂x[0, 0]| for the other features: {other}"
     )?;
     Ok(())
 }

@@ -152,7 +152,7 @@ fn feature(seed: u64) -> (Vec<f64>, f64, f64, Vec<f64>) {
     )
 }
 
-/// L as a function of the batch statistics taken as free variables: Σ gⱼ (γ (xⱼ − μ)/√(s + ε) + β).
+/// L as a function of the batch statistics taken as free variables: Σ gᵢ (γ (xᵢ − μ)/√(s + ε) + β).
 fn loss_of_statistics(x: &[f64], gamma: f64, beta: f64, g: &[f64], mean: f64, var: f64) -> f64 {
     x.iter()
         .zip(g)
@@ -160,7 +160,7 @@ fn loss_of_statistics(x: &[f64], gamma: f64, beta: f64, g: &[f64], mean: f64, va
         .sum()
 }
 
-/// (11.5) ∂L/∂x̂ⱼ = γ gⱼ: central differences of Σ gⱼ (γ x̂ⱼ + β) in each x̂ⱼ.
+/// (11.5) ∂L/∂x̂ᵢ = γ gᵢ: central differences of Σ gᵢ (γ x̂ᵢ + β) in each x̂ᵢ.
 #[test]
 fn eq_11_5_gradient_of_the_normalized_input_is_gamma_times_g() {
     for seed in 0..5 {
@@ -192,7 +192,7 @@ fn eq_11_5_gradient_of_the_normalized_input_is_gamma_times_g() {
     }
 }
 
-/// (11.6) ∂L/∂σ² = −½ Σ ∂L/∂x̂ⱼ (xⱼ − μ)(σ² + ε)^(−3/2): central differences in σ², μ held.
+/// (11.6) ∂L/∂σ² = −½ Σ ∂L/∂x̂ᵢ (xᵢ − μ)(σ² + ε)^(−3/2): central differences in σ², μ held.
 #[test]
 fn eq_11_6_variance_gradient_matches_central_differences() {
     for seed in 0..5 {
@@ -208,8 +208,8 @@ fn eq_11_6_variance_gradient_matches_central_differences() {
     }
 }
 
-/// (11.7) ∂L/∂μ = −Σ ∂L/∂x̂ⱼ / √(σ² + ε): the total derivative in μ, where σ² is itself the
-/// spread about μ, (1/m) Σ (xⱼ − μ)²; its path through σ² vanishes at the batch mean.
+/// (11.7) ∂L/∂μ = −Σ ∂L/∂x̂ᵢ / √(σ² + ε): the total derivative in μ, where σ² is itself the
+/// spread about μ, (1/m) Σ (xᵢ − μ)²; its path through σ² vanishes at the batch mean.
 #[test]
 fn eq_11_7_mean_gradient_matches_central_differences_and_its_variance_path_vanishes() {
     for seed in 0..5 {
@@ -263,7 +263,7 @@ fn eq_11_8_chain_rule_through_the_batch_statistics_matches_central_differences()
     }
 }
 
-/// (11.9) The simplified formula γ/(m√(σ² + ε)) (m gⱼ − Σ g − x̂ⱼ Σ g x̂), written out here and
+/// (11.9) The simplified formula γ/(m√(σ² + ε)) (m gᵢ − Σ g − x̂ᵢ Σ g x̂), written out here and
 /// as the library computes it, equals the chain-rule sum, and the library's backward passes
 /// the gradient check of the whole layer.
 #[test]
@@ -302,7 +302,7 @@ fn eq_11_9_simplified_input_gradient_equals_the_chain_rule_sum() {
     }
 }
 
-/// (11.10) ∂yₖ/∂xⱼ = γ/(m√(σ² + ε)) (m δⱼₖ − 1 − x̂ⱼ x̂ₖ) within a feature, and 0 across
+/// (11.10) ∂yᵢ'/∂xᵢ = γ/(m√(σ² + ε)) (m δᵢᵢ' − 1 − x̂ᵢ x̂ᵢ') within a feature, and 0 across
 /// features: one sample moves every output of its feature, and nothing else.
 #[test]
 fn eq_11_10_jacobian_within_a_feature_matches_central_differences() {
@@ -329,7 +329,7 @@ fn eq_11_10_jacobian_within_a_feature_matches_central_differences() {
                 let kronecker = if j == k { 1.0 } else { 0.0 };
                 let analytic =
                     gamma / (m * std) * (m * kronecker - 1.0 - normalized(j) * normalized(k));
-                assert_gradients_match("∂yₖ/∂xⱼ", &[analytic], &[numeric]);
+                assert_gradients_match("∂yᵢ'/∂xᵢ", &[analytic], &[numeric]);
                 for other in (0..FEATURES).filter(|&o| o != i) {
                     let mut moved = batch.clone();
                     moved[(i, j)] += 0.5;

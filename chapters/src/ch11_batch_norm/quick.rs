@@ -35,13 +35,13 @@ pub fn mean_and_variance(values: &[f64]) -> (f64, f64) {
 /// the chapter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainRule {
-    /// `∂L/∂x̂ⱼ = γ gⱼ` (equation 11.5).
+    /// `∂L/∂x̂ᵢ = γ gᵢ` (equation 11.5).
     pub normalized: Vec<f64>,
     /// `∂L/∂σ²` (equation 11.6).
     pub variance: f64,
     /// `∂L/∂μ` (equation 11.7).
     pub mean: f64,
-    /// `∂L/∂xⱼ`, the three paths summed (equation 11.8).
+    /// `∂L/∂xᵢ`, the three paths summed (equation 11.8).
     pub input: Vec<f64>,
 }
 
@@ -53,16 +53,16 @@ pub fn chain_rule(x: &[f64], gamma: f64, g: &[f64], epsilon: f64) -> ChainRule {
     let m = x.len() as f64;
     let (mean, variance) = mean_and_variance(x);
     let std = (variance + epsilon).sqrt();
-    // y = γ x̂ + β, so ∂L/∂x̂ⱼ = γ gⱼ                                              (11.5)
+    // y = γ x̂ + β, so ∂L/∂x̂ᵢ = γ gᵢ                                              (11.5)
     let normalized: Vec<f64> = g.iter().map(|gj| gamma * gj).collect();
-    // x̂ⱼ = (xⱼ − μ)(σ² + ε)^(−1/2): every x̂ⱼ depends on σ²                       (11.6)
+    // x̂ᵢ = (xᵢ − μ)(σ² + ε)^(−1/2): every x̂ᵢ depends on σ²                       (11.6)
     let d_variance: f64 = (0..x.len())
         .map(|j| normalized[j] * (x[j] - mean) * -0.5 / std.powi(3))
         .sum();
-    // μ enters every x̂ⱼ directly, and σ² through Σ (xⱼ − μ)², whose μ-derivative
-    // −2 Σ (xⱼ − μ)/m is zero                                                      (11.7)
+    // μ enters every x̂ᵢ directly, and σ² through Σ (xᵢ − μ)², whose μ-derivative
+    // −2 Σ (xᵢ − μ)/m is zero                                                      (11.7)
     let d_mean: f64 = normalized.iter().map(|d| -d / std).sum();
-    // xⱼ reaches L through x̂ⱼ, through σ² and through μ                           (11.8)
+    // xᵢ reaches L through x̂ᵢ, through σ² and through μ                           (11.8)
     let input = (0..x.len())
         .map(|j| normalized[j] / std + d_variance * 2.0 * (x[j] - mean) / m + d_mean / m)
         .collect();
@@ -76,7 +76,7 @@ pub fn chain_rule(x: &[f64], gamma: f64, g: &[f64], epsilon: f64) -> ChainRule {
 // ANCHOR_END: chain_rule
 
 // ANCHOR: frozen
-/// The common mistake: `∂L/∂xⱼ = γ gⱼ / √(σ² + ε)`, as if μ and σ² were constants. It is the
+/// The common mistake: `∂L/∂xᵢ = γ gᵢ / √(σ² + ε)`, as if μ and σ² were constants. It is the
 /// right answer only in inference mode, where they are (the running averages).
 pub fn frozen_statistics_gradient(x: &[f64], gamma: f64, g: &[f64], epsilon: f64) -> Vec<f64> {
     let (_, variance) = mean_and_variance(x);
