@@ -149,11 +149,15 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     Ok(())
 }
 
+/// A table of one number per run and epoch: its title, how it prints an epoch's number, and
+/// whether it shows the batch-norm runs only.
+type Table = (&'static str, fn(&EpochRow) -> String, bool);
+
 /// The accuracy table, the loss table, the accuracy with batch statistics, and the time per
 /// epoch.
 fn print_tables(session: &mut Session, runs: &[Labelled]) -> ChapterResult {
     let epochs: Vec<String> = (1..=EPOCHS).map(|e| format!("{e:>8}")).collect();
-    let tables: [(&str, fn(&EpochRow) -> String, bool); 3] = [
+    let tables: [Table; 3] = [
         (
             "Test accuracy after each epoch (inference mode)",
             |e| format!("{:>7.2}%", 100.0 * e.test_accuracy),
