@@ -151,6 +151,7 @@ impl<T: Scalar, const N: usize> Parameters<T> for BatchNorm<T, N> {
 impl<T: Scalar, const N: usize> Layer<T, N, N> for BatchNorm<T, N> {
     type Cache = BatchNormCache<T, N>;
 
+    // ANCHOR: forward
     fn forward<'c>(
         &self,
         input: &Batch<T, N>,
@@ -189,7 +190,9 @@ impl<T: Scalar, const N: usize> Layer<T, N, N> for BatchNorm<T, N> {
         }
         &cache.output
     }
+    // ANCHOR_END: forward
 
+    // ANCHOR: backward
     fn backward(
         &self,
         input: &Batch<T, N>,
@@ -236,7 +239,9 @@ impl<T: Scalar, const N: usize> Layer<T, N, N> for BatchNorm<T, N> {
             }
         }
     }
+    // ANCHOR_END: backward
 
+    // ANCHOR: update_buffers
     fn update_buffers(&mut self, cache: &Self::Cache) {
         if cache.mode != Some(Mode::Train) {
             return;
@@ -259,4 +264,5 @@ impl<T: Scalar, const N: usize> Layer<T, N, N> for BatchNorm<T, N> {
             }
         }
     }
+    // ANCHOR_END: update_buffers
 }
