@@ -198,7 +198,7 @@ pub fn run(session: &mut Session) -> ChapterResult {
 /// Prints what the XOR network learned and draws its decision regions.
 fn report_xor(session: &mut Session, xor: &Trained<Xor, 1>) -> ChapterResult {
     let out = &mut session.out;
-    writeln!(out, "XOR with {}", Xor::<f32>::ARCHITECTURE)?;
+    writeln!(out, "\nXOR with {}", Xor::<f32>::ARCHITECTURE)?;
     let (learning_rate, steps) = XOR_TRAINING;
     writeln!(
         out,
@@ -258,7 +258,7 @@ fn report_blobs(session: &mut Session, blobs: &Trained<Blobs, 2>) -> ChapterResu
     let out = &mut session.out;
     writeln!(
         out,
-        "Blobs with {}: {} points",
+        "\nBlobs with {}: {} points",
         Blobs::<f32>::ARCHITECTURE,
         blobs.data.len()
     )?;

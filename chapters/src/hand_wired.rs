@@ -80,8 +80,8 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Network<
         logits_gradient: &Batch<T, OUT>,
         gradients: &mut Self,
     ) {
-        // Output layer: δ² = ∂C/∂z² is the loss gradient;
-        // it gives ∂C/∂W², ∂C/∂b² and ∂C/∂a¹.
+        // Output layer: δ² = ∂L/∂z² is the loss gradient;
+        // it gives ∂L/∂W², ∂L/∂b² and ∂L/∂a¹.
         self.output.backward(
             &trace.hidden_activation,
             logits_gradient,
@@ -95,7 +95,7 @@ impl<T: Scalar, const IN: usize, const HIDDEN: usize, const OUT: usize> Network<
             trace.hidden_delta.as_mut_slice(),
             HIDDEN,
         );
-        // Hidden layer: ∂C/∂W¹ and ∂C/∂b¹; the input needs no gradient.
+        // Hidden layer: ∂L/∂W¹ and ∂L/∂b¹; the input needs no gradient.
         self.hidden
             .backward(input, &trace.hidden_delta, &mut gradients.hidden, None);
     }

@@ -1,10 +1,10 @@
-//! Activation functions `a = σ(z)` and their derivatives.
+//! Activation functions `a = φ(z)` and their derivatives.
 //!
 //! Every activation works on a whole batch stored column by column (`rows` entries per sample).
-//! The elementwise ones only need `σ(z)` and `σ'(z)` ([`Elementwise`]); softmax mixes the entries
+//! The elementwise ones only need `φ(z)` and `φ'(z)` ([`Elementwise`]); softmax mixes the entries
 //! of a column, so it implements [`Activation`] directly.
 //!
-//! | name | σ(z) | σ'(z) |
+//! | name | φ(z) | φ'(z) |
 //! |---|---|---|
 //! | identity | z | 1 |
 //! | sigmoid | 1 / (1 + e⁻ᶻ) | σ(z)(1 − σ(z)) |
@@ -25,16 +25,16 @@ pub trait Activation<T: Scalar> {
     /// A short lowercase name (`"relu"`), as the `network!` macro spells it.
     fn name(&self) -> &'static str;
 
-    /// `a = σ(z)` for a batch whose columns have `rows` entries.
+    /// `a = φ(z)` for a batch whose columns have `rows` entries.
     fn forward(&self, weighted_input: &[T], activation: &mut [T], rows: usize);
 
-    /// Backpropagates through σ: on entry `gradient` holds `∂C/∂a`, on return `∂C/∂z`.
+    /// Backpropagates through φ: on entry `gradient` holds `∂L/∂a`, on return `∂L/∂z`.
     /// `weighted_input` and `activation` are the `z` and `a` of the forward pass.
     fn backward(&self, weighted_input: &[T], activation: &[T], gradient: &mut [T], rows: usize);
 }
 
 // ANCHOR: apply
-/// `a = σ(z)` for a whole batch: resizes `activation` to match and fills it.
+/// `a = φ(z)` for a whole batch: resizes `activation` to match and fills it.
 pub fn apply<T: Scalar, A: Activation<T>, const N: usize>(
     sigma: &A,
     weighted_input: &Batch<T, N>,
@@ -46,8 +46,8 @@ pub fn apply<T: Scalar, A: Activation<T>, const N: usize>(
 // ANCHOR_END: apply
 
 // ANCHOR: apply_derivative
-/// Backpropagates through σ for a whole batch: `gradient` holds `∂C/∂a` on entry and
-/// `∂C/∂z` on return (for elementwise σ, `∂C/∂z = ∂C/∂a ⊙ σ'(z)`).
+/// Backpropagates through φ for a whole batch: `gradient` holds `∂L/∂a` on entry and
+/// `∂L/∂z` on return (for elementwise φ, `∂L/∂z = ∂L/∂a ⊙ φ'(z)`).
 pub fn apply_derivative<T: Scalar, A: Activation<T>, const N: usize>(
     sigma: &A,
     weighted_input: &Batch<T, N>,
@@ -64,13 +64,13 @@ pub fn apply_derivative<T: Scalar, A: Activation<T>, const N: usize>(
 // ANCHOR_END: apply_derivative
 
 // ANCHOR: elementwise
-/// An activation that acts on each entry alone: `a_i = σ(z_i)`.
+/// An activation that acts on each entry alone: `a_i = φ(z_i)`.
 pub trait Elementwise<T: Scalar> {
     /// The lowercase name.
     const NAME: &'static str;
-    /// σ(z).
+    /// φ(z).
     fn value(&self, z: T) -> T;
-    /// σ'(z).
+    /// φ'(z).
     fn derivative(&self, z: T) -> T;
 }
 // ANCHOR_END: elementwise
@@ -100,7 +100,7 @@ macro_rules! elementwise_activation {
 
 elementwise_activation!(Identity, Sigmoid, Tanh, Relu, LeakyRelu, Relu6);
 
-/// `σ(z) = z`: no activation (regression outputs).
+/// `φ(z) = z`: no activation (regression outputs).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Identity;
 
@@ -236,8 +236,8 @@ impl<T: Scalar> Elementwise<T> for Relu6 {
 
 /// Softmax over each column: `a_i = e^{z_i} / Σ_j e^{z_j}`, a probability distribution.
 ///
-/// Its Jacobian is `∂a_i/∂z_j = a_i (1[i = j] − a_j)`, so backpropagating `g = ∂C/∂a` gives
-/// `∂C/∂z = a ⊙ (g − (aᵀg) 1)`.
+/// Its Jacobian is `∂a_i/∂z_j = a_i (1[i = j] − a_j)`, so backpropagating `g = ∂L/∂a` gives
+/// `∂L/∂z = a ⊙ (g − (aᵀg) 1)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Softmax;
 

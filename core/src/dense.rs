@@ -1,8 +1,8 @@
 //! [`Dense`]: the fully connected layer `z = W x + b`, forward and backward.
 //!
 //! With a batch `X` (one sample per column) the forward pass is `Z = W X + b 1ᵀ`. Given the
-//! layer's error `δ = ∂C/∂Z`, backpropagation needs three products:
-//! `∂C/∂W = δ Xᵀ`, `∂C/∂b = δ 1` (row sums) and `∂C/∂X = Wᵀ δ`.
+//! layer's error `δ = ∂L/∂Z`, backpropagation needs three products:
+//! `∂L/∂W = δ Xᵀ`, `∂L/∂b = δ 1` (row sums) and `∂L/∂X = Wᵀ δ`.
 
 use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
@@ -67,9 +67,9 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     // ANCHOR: backward
     /// Backward pass for a batch.
     ///
-    /// `delta` is the layer's error `δ = ∂C/∂z` (one column per sample). Writes
-    /// `∂C/∂W = δ xᵀ` and `∂C/∂b = Σ_samples δ` into `gradients`, and,
-    /// when asked for, `∂C/∂x = Wᵀ δ` into `input_gradient`
+    /// `delta` is the layer's error `δ = ∂L/∂z` (one column per sample). Writes
+    /// `∂L/∂W = δ xᵀ` and `∂L/∂b = Σ_samples δ` into `gradients`, and,
+    /// when asked for, `∂L/∂x = Wᵀ δ` into `input_gradient`
     /// (the first layer of a network does not need it).
     pub fn backward(
         &self,

@@ -1,7 +1,7 @@
 //! Gradient checking: compare a backward pass against central finite differences.
 //!
 //! For every parameter θᵢ (or a seeded sample of them) the numeric derivative is
-//! `(C(θ + h eᵢ) − C(θ − h eᵢ)) / 2h`, whose error shrinks like h². The check reports the largest
+//! `(L(θ + h eᵢ) − L(θ − h eᵢ)) / 2h`, whose error shrinks like h². The check reports the largest
 //! relative error `|analytic − numeric| / max(|analytic|, |numeric|, floor)`. The floor keeps
 //! tiny gradients from being judged against rounding noise: in `f64` with `h = 1e-5` the
 //! difference quotient is only trustworthy to about 1e-11 in absolute terms.

@@ -3,9 +3,9 @@
 //!
 //! A layer maps a batch of `IN` features (one sample per column) to a batch of `OUT` features.
 //! Its forward pass writes into a preallocated [`Layer::Cache`] the output and whatever its
-//! backward pass will need; the backward pass, given `∂C/∂output`, writes `∂C/∂θ` for the
+//! backward pass will need; the backward pass, given `∂L/∂output`, writes `∂L/∂θ` for the
 //! layer's parameters into a value of the layer's own type (as [`Parameters`] gradients are
-//! stored everywhere in nabla) and, when asked, `∂C/∂input` for the layer before it. A network
+//! stored everywhere in nabla) and, when asked, `∂L/∂input` for the layer before it. A network
 //! is a sequence of layers whose sizes meet: layer `k`'s `OUT` is layer `k + 1`'s `IN`, checked
 //! by the compiler.
 //!
@@ -89,8 +89,8 @@ pub trait Layer<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
     ) -> &'c Batch<T, OUT>;
 
     /// The backward pass for the batch `input` that the last forward pass into `cache` saw:
-    /// given `∂C/∂output`, writes `∂C/∂θ` for every parameter θ into `gradients` (overwriting
-    /// it) and, if `input_gradient` is given, `∂C/∂input` into it.
+    /// given `∂L/∂output`, writes `∂L/∂θ` for every parameter θ into `gradients` (overwriting
+    /// it) and, if `input_gradient` is given, `∂L/∂input` into it.
     fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -145,7 +145,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Layer<T, IN, OUT> for Dense<T
     }
 }
 
-/// An activation as a layer of its own: `a = σ(z)`, no parameters. (`network!` fuses a dense
+/// An activation as a layer of its own: `a = φ(z)`, no parameters. (`network!` fuses a dense
 /// layer with its activation; this is for an activation placed elsewhere, such as after batch
 /// normalization.)
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -154,7 +154,7 @@ pub struct Activate<A>(pub A);
 /// What [`Activate`] keeps: its output `a`.
 #[derive(Clone, Debug)]
 pub struct ActivateCache<T: Scalar, const N: usize> {
-    /// `a = σ(z)` of the last batch.
+    /// `a = φ(z)` of the last batch.
     pub output: Batch<T, N>,
 }
 

@@ -4,7 +4,7 @@
 //! input) and apply the activation themselves. Fused this way the gradient is simply
 //! `ŷ − y` (divided by the batch size), and the value can be computed without overflow:
 //!
-//! | loss | output activation | C for one sample | ∂C/∂z |
+//! | loss | output activation | L for one sample | ∂L/∂z |
 //! |---|---|---|---|
 //! | [`MeanSquaredError`] | identity | (1/K) Σₖ (zₖ − yₖ)² | (2/K)(z − y) |
 //! | [`SigmoidBinaryCrossEntropy`] | sigmoid | −(1/K) Σₖ [yₖ ln ŷₖ + (1 − yₖ) ln(1 − ŷₖ)] | (1/K)(ŷ − y) |
@@ -25,7 +25,7 @@ pub trait Loss<T: Scalar, const K: usize> {
     /// The mean loss over the batch.
     fn value(&self, logits: &Batch<T, K>, targets: &Batch<T, K>) -> T;
 
-    /// The mean loss, with `∂C/∂logits` written into `gradient`.
+    /// The mean loss, with `∂L/∂logits` written into `gradient`.
     fn value_and_gradient(
         &self,
         logits: &Batch<T, K>,
@@ -43,7 +43,7 @@ fn check_shapes<T: Scalar, const K: usize>(logits: &Batch<T, K>, targets: &Batch
     T::of(logits.ncols() as f64)
 }
 
-/// Mean squared error on an identity output: `C = (1/BK) Σ (z − y)²`.
+/// Mean squared error on an identity output: `L = (1/BK) Σ (z − y)²`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MeanSquaredError;
 
@@ -186,13 +186,13 @@ impl<T: Scalar, const K: usize> Loss<T, K> for SoftmaxCrossEntropy {
 }
 
 /// Any activation followed by a loss on its output, for pairings that have no fused form (for
-/// example tanh outputs with mean squared error): `C = loss(σ(z), y)`, and by the chain rule
-/// `∂C/∂z = σ'(z) ⊙ ∂loss/∂a`. Allocates two temporary batches per call.
+/// example tanh outputs with mean squared error): `L = loss(φ(z), y)`, and by the chain rule
+/// `∂L/∂z = φ'(z) ⊙ ∂loss/∂a`. Allocates two temporary batches per call.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct AfterActivation<A, L> {
-    /// σ, applied to the logits.
+    /// φ, applied to the logits.
     pub activation: A,
-    /// The loss on σ(z) (one whose own activation is the identity, such as MSE).
+    /// The loss on φ(z) (one whose own activation is the identity, such as MSE).
     pub loss: L,
 }
 

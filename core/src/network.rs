@@ -129,8 +129,8 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
     /// saw (batch normalization's running averages). Networks without buffers do nothing.
     fn update_buffers(&mut self, _trace: &Self::Trace) {}
 
-    /// Backward pass: given `∂C/∂logits` for the batch last passed to `forward_trace`, writes
-    /// `∂C/∂θ` for every parameter θ into `gradients` (overwriting it).
+    /// Backward pass: given `∂L/∂logits` for the batch last passed to `forward_trace`, writes
+    /// `∂L/∂θ` for every parameter θ into `gradients` (overwriting it).
     fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -158,7 +158,7 @@ pub trait Network<T: Scalar, const IN: usize, const OUT: usize>: Parameters<T> {
 
 // ANCHOR: loss_and_gradients
 /// One forward and one backward pass over a batch, in training mode: returns the mean loss and
-/// `∂C/∂θ` for every parameter, in a value shaped like `network`. Allocates its buffers; the
+/// `∂L/∂θ` for every parameter, in a value shaped like `network`. Allocates its buffers; the
 /// training loop in [`crate::train`] reuses them instead.
 pub fn loss_and_gradients<T, N, L, const IN: usize, const OUT: usize>(
     network: &N,
@@ -171,13 +171,13 @@ where
     N: Network<T, IN, OUT>,
     L: crate::loss::Loss<T, OUT>,
 {
-    // Forward pass (6.1)–(6.2); the trace keeps every zˡ and aˡ for the way back.
+    // Forward pass (6.1)–(6.2); the trace keeps every z^ℓ and a^ℓ for the way back.
     let mut trace = N::Trace::default();
     let logits = network.forward_trace(input, Pass::train(0), &mut trace);
-    // BP1 (6.5): the loss hands back the output error δᴸ = ∂C/∂zᴸ.
+    // BP1 (6.5): the loss hands back the output error δᴰ = ∂L/∂zᴰ.
     let mut output_error = Batch::zeros(0);
     let value = loss.value_and_gradient(logits, targets, &mut output_error);
-    // BP2–BP4, from the last layer to the first: each δˡ, ∂C/∂bˡ and ∂C/∂Wˡ.
+    // BP2–BP4, from the last layer to the first: each δ^ℓ, ∂L/∂b^ℓ and ∂L/∂W^ℓ.
     let mut gradients = network.zeros_like();
     network.backward(input, &mut trace, &output_error, &mut gradients);
     (value, gradients)

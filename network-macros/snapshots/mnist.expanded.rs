@@ -26,7 +26,7 @@ mod mnist_network {
         pub weighted_input1: ::nabla::Batch<T, 128>,
         /// a¹ = relu(z¹), the activation of layer 1.
         pub activation1: ::nabla::Batch<T, 128>,
-        /// δ¹ = ∂C/∂z¹, the error of layer 1.
+        /// δ¹ = ∂L/∂z¹, the error of layer 1.
         pub delta1: ::nabla::Batch<T, 128>,
         /// The logits: the weighted input of the output layer.
         pub logits: ::nabla::Batch<T, 10>,
@@ -48,7 +48,7 @@ mod mnist_network {
         pub const INPUT: usize = 784;
         /// Outputs per sample.
         pub const OUTPUT: usize = 10;
-        /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
+        /// The width of every layer, input first: `W^ℓ` is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.
         pub const WIDTHS: [usize; 3] = [784, 128, 10];
         /// Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.
         pub fn new(rng: &mut impl ::nabla::rand::Rng) -> Self {

@@ -32,21 +32,21 @@ mod regularized_network {
         pub weighted_input1: ::nabla::Batch<T, 256>,
         /// a¹ = relu(z¹), the activation of layer 1.
         pub activation1: ::nabla::Batch<T, 256>,
-        /// δ¹ = ∂C/∂z¹, the error of layer 1.
+        /// δ¹ = ∂L/∂z¹, the error of layer 1.
         pub delta1: ::nabla::Batch<T, 256>,
         /// What `norm1` keeps from the forward pass, its output included.
         pub norm1: ::nabla::batchnorm::BatchNormCache<T, 256>,
-        /// ∂C/∂ the output of `norm1`.
+        /// ∂L/∂ the output of `norm1`.
         pub norm1_gradient: ::nabla::Batch<T, 256>,
         /// What `dropout1` keeps from the forward pass, its output included.
         pub dropout1: ::nabla::dropout::DropoutCache<T, 256>,
-        /// ∂C/∂ the output of `dropout1`.
+        /// ∂L/∂ the output of `dropout1`.
         pub dropout1_gradient: ::nabla::Batch<T, 256>,
         /// z² = W²(the output of `dropout1`) + b², the weighted input of layer 2.
         pub weighted_input2: ::nabla::Batch<T, 128>,
         /// a² = relu(z²), the activation of layer 2.
         pub activation2: ::nabla::Batch<T, 128>,
-        /// δ² = ∂C/∂z², the error of layer 2.
+        /// δ² = ∂L/∂z², the error of layer 2.
         pub delta2: ::nabla::Batch<T, 128>,
         /// The logits: the weighted input of the output layer.
         pub logits: ::nabla::Batch<T, 10>,
@@ -75,7 +75,7 @@ mod regularized_network {
         pub const INPUT: usize = 784;
         /// Outputs per sample.
         pub const OUTPUT: usize = 10;
-        /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
+        /// The width of every layer, input first: `W^ℓ` is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.
         pub const WIDTHS: [usize; 4] = [784, 256, 128, 10];
         /// Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0, batch norm at γ = 1, β = 0; each dropout's seed is drawn after all the weights.
         pub fn new(rng: &mut impl ::nabla::rand::Rng) -> Self {

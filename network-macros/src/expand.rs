@@ -8,7 +8,7 @@
 //! its activation fused: the trace keeps `weighted_inputN`, `activationN` and `deltaN` for
 //! hidden layers, `logits` for the last), `normN: BatchNorm`, `dropoutN: Dropout` and
 //! `actN: Activate<…>` (a standalone activation). Each of the last three has a trace field of
-//! the same name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂C/∂ its output.
+//! the same name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂L/∂ its output.
 //! A network of dense layers only expands exactly as it did before the other kinds existed.
 
 mod layout;

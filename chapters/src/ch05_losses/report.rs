@@ -102,7 +102,7 @@ fn saturation(session: &mut Session) -> ChapterResult {
     };
     writeln!(
         out,
-        "gradient descent on z from {start} (ŷ = {:.1e}) with η = {eta}, until ŷ > 0.5:",
+        "\ngradient descent on z from {start} (ŷ = {:.1e}) with η = {eta}, until ŷ > 0.5:",
         sigmoid(start)
     )?;
     writeln!(
@@ -114,7 +114,7 @@ fn saturation(session: &mut Session) -> ChapterResult {
 
     writeln!(
         out,
-        "mixing up the output error (central differences decide):"
+        "\nmixing up the output error (central differences decide):"
     )?;
     let (z, y) = (0.3, 0.0);
     let numeric = numeric_derivative(|z| (sigmoid(z) - y).powi(2), z, STEP);
@@ -184,7 +184,7 @@ fn softmax_gradient(session: &mut Session) -> ChapterResult {
     label[0] = 1.0;
     writeln!(
         out,
-        "softmax applied twice, 10 classes, logits [50, 0, …, 0], correct label 0:\n  \
+        "\nsoftmax applied twice, 10 classes, logits [50, 0, …, 0], correct label 0:\n  \
          loss {:.4} instead of {:.4}; the floor is ln(e + 9) − 1 = {:.4}",
         double_softmax_cross_entropy(&confident, 0),
         stable_softmax_cross_entropy(confident, label),
@@ -220,6 +220,10 @@ fn stability(session: &mut Session) -> ChapterResult {
             stable_softmax_cross_entropy(z, y),
         )?;
     }
+    writeln!(
+        out,
+        "\nlarge logits in binary cross-entropy: the textbook formula against nabla's"
+    )?;
     writeln!(
         out,
         "  {:<20}   {:<20}   {:<16}   nabla L",

@@ -178,7 +178,7 @@ pub fn cost_and_check(session: &mut Session) -> ChapterResult {
     let out = &mut session.out;
     writeln!(
         out,
-        "Cost of one gradient of {}\n  {} parameters, batch of {samples}",
+        "\nCost of one gradient of {}\n  {} parameters, batch of {samples}",
         Probe::<f64>::ARCHITECTURE,
         probe.parameter_count()
     )?;
@@ -206,6 +206,7 @@ pub fn cost_and_check(session: &mut Session) -> ChapterResult {
         milliseconds(numeric_time)
     )?;
     let specs = probe.tensor_specs();
+    writeln!(out)?;
     write_report(out, "Gradient check in f64, h = 1e-5", &specs, &report)?;
 
     // The step-size experiment uses the 16 entries of W¹ with the largest gradients. Once
@@ -216,7 +217,7 @@ pub fn cost_and_check(session: &mut Session) -> ChapterResult {
     let errors = median_step_size_errors(&probe, &input, &targets, &entries, &steps);
     writeln!(
         out,
-        "Central differences for the {} entries of W¹ with the largest gradients: \
+        "\nCentral differences for the {} entries of W¹ with the largest gradients: \
          median relative error by step h",
         entries.len()
     )?;
@@ -377,7 +378,7 @@ pub fn kink(session: &mut Session, trained: &Blobs) -> ChapterResult {
     let specs = trained.tensor_specs();
     writeln!(
         session.out,
-        "Hidden unit {unit} of the blobs network put at z = {KINK_DISTANCE:.0e} for (0.5, 0.5)"
+        "\nHidden unit {unit} of the blobs network put at z = {KINK_DISTANCE:.0e} for (0.5, 0.5)"
     )?;
     for (step, report) in KINK_STEPS.iter().zip(&reports) {
         let title = format!("Gradient check next to the kink, h = {step:.0e}");

@@ -1,8 +1,8 @@
 //! SGD with momentum: a velocity that accumulates past gradients.
 //!
-//! `v ← μ v + ∇C`, then `θ ← θ − η v`. Along a direction where gradients agree the step grows
+//! `v ← μ v + ∇L`, then `θ ← θ − η v`. Along a direction where gradients agree the step grows
 //! towards `η / (1 − μ)` times the gradient; where they alternate in sign they cancel.
-//! (This is PyTorch's form; the other common form, `v ← μ v − η ∇C; θ ← θ + v`, takes the same
+//! (This is PyTorch's form; the other common form, `v ← μ v − η ∇L; θ ← θ + v`, takes the same
 //! steps when η is constant.)
 
 use super::{Optimizer, OptimizerState, state_for};

@@ -7,7 +7,7 @@
 //! ```
 //! Plain momentum steps by `η v`; Nesterov steps by `η (g + μ v)`, which already includes the
 //! next step's share of the velocity. This is the classic "look-ahead" method
-//! (`v ← μ v − η ∇C(θ + μ v); θ ← θ + v`, evaluating the gradient at the looked-ahead point
+//! (`v ← μ v − η ∇L(θ + μ v); θ ← θ + v`, evaluating the gradient at the looked-ahead point
 //! `θ + μ v`) rewritten in the variable `θ + μ v`: tracking the looked-ahead point instead of θ
 //! takes the same steps while needing the gradient only where the parameters are.
 //!

@@ -1,4 +1,4 @@
-//! Plain stochastic gradient descent: `θ ← θ − η ∇C`.
+//! Plain stochastic gradient descent: `θ ← θ − η ∇L`.
 
 use super::Optimizer;
 use crate::Scalar;

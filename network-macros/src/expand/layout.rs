@@ -7,7 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
-/// Where a step's output lives in the trace, and where ∂C/∂ that output goes.
+/// Where a step's output lives in the trace, and where ∂L/∂ that output goes.
 pub struct Value {
     pub output: TokenStream,
     pub gradient: TokenStream,
@@ -22,7 +22,7 @@ pub struct Layout<'n> {
     pub names: Vec<Ident>,
     /// Each step's index among the steps of its kind, from 0 (`layer2` has index 1).
     pub kind_index: Vec<usize>,
-    /// Where each step's output is, and the buffer for ∂C/∂ that output.
+    /// Where each step's output is, and the buffer for ∂L/∂ that output.
     pub values: Vec<Value>,
     /// The index of the last step, the output layer.
     pub last: usize,
@@ -82,7 +82,7 @@ impl<'n> Layout<'n> {
         }
     }
 
-    /// Where step `s` writes ∂C/∂ its input: nowhere for the first step.
+    /// Where step `s` writes ∂L/∂ its input: nowhere for the first step.
     pub fn input_gradient(&self, s: usize) -> TokenStream {
         if s == 0 {
             quote!(None)

@@ -116,7 +116,7 @@ fn trace_fields(layout: &Layout, s: usize) -> (TokenStream, TokenStream) {
             let z_doc =
                 format!(" z{n} = W{n}{previous} + b{n}, the weighted input of layer {layer}.");
             let a_doc = format!(" a{n} = {spelling}(z{n}), the activation of layer {layer}.");
-            let d_doc = format!(" δ{n} = ∂C/∂z{n}, the error of layer {layer}.");
+            let d_doc = format!(" δ{n} = ∂L/∂z{n}, the error of layer {layer}.");
             let fields = quote! {
                 #[doc = #z_doc] pub #z: ::nabla::Batch<T, #w>,
                 #[doc = #a_doc] pub #a: ::nabla::Batch<T, #w>,
@@ -133,7 +133,7 @@ fn trace_fields(layout: &Layout, s: usize) -> (TokenStream, TokenStream) {
     };
     let gradient = format_ident!("{f}_gradient");
     let cache_doc = format!(" What `{f}` keeps from the forward pass, its output included.");
-    let gradient_doc = format!(" ∂C/∂ the output of `{f}`.");
+    let gradient_doc = format!(" ∂L/∂ the output of `{f}`.");
     let fields = quote! {
         #[doc = #cache_doc] pub #f: #cache,
         #[doc = #gradient_doc] pub #gradient: ::nabla::Batch<T, #w>,
@@ -224,7 +224,7 @@ pub fn inherent_methods(layout: &Layout, name: &Ident) -> TokenStream {
             pub const INPUT: usize = #input;
             /// Outputs per sample.
             pub const OUTPUT: usize = #output;
-            /// The width of every layer, input first: `Wˡ` is `WIDTHS[l]` × `WIDTHS[l - 1]`.
+            /// The width of every layer, input first: `W^ℓ` is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.
             pub const WIDTHS: [usize; #width_count] = [#(#widths),*];
 
             #constructors
@@ -281,9 +281,9 @@ fn forward_pass(layout: &Layout) -> TokenStream {
     quote!(#(#statements)*)
 }
 
-/// The body of `backward`, from the last step to the first. Each turns ∂C/∂ its output into
-/// ∂C/∂ its parameters and (except the first) ∂C/∂ its input, the previous step's output; a
-/// hidden dense layer first turns ∂C/∂a into its δ with its activation's derivative.
+/// The body of `backward`, from the last step to the first. Each turns ∂L/∂ its output into
+/// ∂L/∂ its parameters and (except the first) ∂L/∂ its input, the previous step's output; a
+/// hidden dense layer first turns ∂L/∂a into its δ with its activation's derivative.
 fn backward_pass(layout: &Layout) -> TokenStream {
     let statements = layout.steps().rev().map(|(s, step, f)| {
         let (source, target) = (layout.source(s), layout.input_gradient(s));
