@@ -118,7 +118,7 @@ pub fn assert_gradients_match(what: &str, analytic: &[f64], numeric: &[f64]) {
 }
 
 /// The relative error of an activation's backward pass on a batch whose columns have `rows`
-/// entries: `backward` turns `upstream = ∂C/∂a` into `∂C/∂z`, which must be the gradient of
+/// entries: `backward` turns `upstream = ∂L/∂a` into `∂L/∂z`, which must be the gradient of
 /// `C(z) = Σ upstream ⊙ σ(z)`.
 pub fn activation_backward_error(
     activation: &impl Activation<f64>,
@@ -177,10 +177,10 @@ impl Parameters<f64> for Tensors {
 /// `IN → tanh H1 → sigmoid H2 → softmax OUT`, wired by hand from [`Dense`] layers, with the
 /// softmax left to the loss (the network ends at the logits).
 ///
-/// Backpropagation, with `δˡ = ∂C/∂zˡ` and `δ³` handed in by the loss:
+/// Backpropagation, with `δℓ = ∂L/∂zℓ` and `δ³` handed in by the loss:
 /// - BP2: `δ² = (W³ᵀ δ³) ⊙ σ'(z²)` and `δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹)`,
-/// - BP3: `∂C/∂bˡ = δˡ 1` (summed over the batch),
-/// - BP4: `∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ`.
+/// - BP3: `∂L/∂bℓ = δℓ 1` (summed over the batch),
+/// - BP4: `∂L/∂Wℓ = δℓ (aℓ−1)ᵀ`.
 #[derive(Clone, Debug, PartialEq, nabla::Parameters)]
 pub struct TwoHiddenLayers<
     T: Scalar,
@@ -211,9 +211,9 @@ pub struct TwoHiddenLayersTrace<T: Scalar, const H1: usize, const H2: usize, con
     pub second_activation: Batch<T, H2>,
     /// `z³ = W³ a² + b³`, the logits.
     pub logits: Batch<T, OUT>,
-    /// `δ¹ = ∂C/∂z¹`, written by the backward pass.
+    /// `δ¹ = ∂L/∂z¹`, written by the backward pass.
     pub first_delta: Batch<T, H1>,
-    /// `δ² = ∂C/∂z²`, written by the backward pass.
+    /// `δ² = ∂L/∂z²`, written by the backward pass.
     pub second_delta: Batch<T, H2>,
 }
 

@@ -9,11 +9,11 @@
 //! ```
 //!
 //! Because `μ` and `σ²` depend on every sample, the gradient with respect to one input runs
-//! through them too; with `gᵢⱼ = ∂C/∂yᵢⱼ`:
+//! through them too; with `gᵢⱼ = ∂L/∂yᵢⱼ`:
 //!
 //! ```text
-//! ∂C/∂γᵢ = Σⱼ gᵢⱼ x̂ᵢⱼ      ∂C/∂βᵢ = Σⱼ gᵢⱼ
-//! ∂C/∂xᵢⱼ = γᵢ / (m √(σᵢ² + ε)) · (m gᵢⱼ − Σₖ gᵢₖ − x̂ᵢⱼ Σₖ gᵢₖ x̂ᵢₖ)
+//! ∂L/∂γᵢ = Σⱼ gᵢⱼ x̂ᵢⱼ      ∂L/∂βᵢ = Σⱼ gᵢⱼ
+//! ∂L/∂xᵢⱼ = γᵢ / (m √(σᵢ² + ε)) · (m gᵢⱼ − Σₖ gᵢₖ − x̂ᵢⱼ Σₖ gᵢₖ x̂ᵢₖ)
 //! ```
 //!
 //! Each training pass also moves the running averages a step towards the batch's statistics
