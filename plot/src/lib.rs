@@ -1,6 +1,7 @@
 //! Figures for the book, written as PNG files: line charts (activation functions, loss curves),
 //! decision regions of a 2-D classifier, grids of MNIST digits, confusion matrices, and a
-//! regression line through its data.
+//! regression line through its data. Contour plots show a function of two variables with paths
+//! (an optimizer's iterates) drawn over it.
 //!
 //! Each figure is a plain struct describing *what* to show, and one function that draws it:
 //!
@@ -39,6 +40,7 @@ mod line;
 mod regression;
 
 pub use confusion::{ConfusionMatrix, confusion_matrix};
+pub use contour::{ContourPlot, contour_plot};
 pub use decision::{DecisionPlot, scatter_with_regions};
 pub use digits::{DigitGrid, digit_grid};
 pub use line::{LineChart, Series, line_chart};
