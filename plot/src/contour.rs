@@ -31,8 +31,8 @@ pub struct ContourPlot<'a> {
     /// The levels at which contour lines are drawn, increasing (for a loss spanning many orders
     /// of magnitude, space them geometrically).
     pub levels: Vec<f64>,
-    /// The paths, coloured in order, each a polyline with a dot at every point and a ring at its
-    /// start. Non-finite points break a path; the plot cuts it at its borders.
+    /// The paths, coloured in order (the first drawn on top), each a polyline with a dot at every
+    /// point and a ring at its start. Non-finite points break a path; the plot cuts it at its borders.
     pub paths: Vec<Series>,
     /// A point to mark with a black cross (the minimum), if any.
     pub marker: Option<(f64, f64)>,
@@ -104,7 +104,8 @@ pub fn contour_plot(path: impl AsRef<Path>, plot: &ContourPlot) -> Result<(), Pl
             let segments = grid.contour(level).into_iter();
             chart.draw_series(segments.map(|segment| PathElement::new(segment, line)))?;
         }
-        for (index, series) in plot.paths.iter().enumerate() {
+        // The first path is drawn last, on top of the others.
+        for (index, series) in plot.paths.iter().enumerate().rev() {
             let colour = palette(index);
             let style = colour.stroke_width(stroke(2));
             let points = near(&series.points, plot.x_range, plot.y_range);
@@ -114,6 +115,8 @@ pub fn contour_plot(path: impl AsRef<Path>, plot: &ContourPlot) -> Result<(), Pl
             }
             let dots = points.iter().flatten().copied().filter(inside);
             chart.draw_series(dots.map(|p| Circle::new(p, stroke(2), colour.filled())))?;
+        }
+        for (index, series) in plot.paths.iter().enumerate() {
             if let Some(&start) = series.points.first().filter(|p| inside(p)) {
                 chart.draw_series([Circle::new(
                     start,
@@ -121,7 +124,8 @@ pub fn contour_plot(path: impl AsRef<Path>, plot: &ContourPlot) -> Result<(), Pl
                     BLACK.stroke_width(stroke(2)),
                 )])?;
             }
-            // An empty series carries the legend entry.
+            // An empty series carries the legend entry, so the legend lists the paths in order.
+            let style = palette(index).stroke_width(stroke(2));
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), u32>>())?
                 .label(series.label.as_str())
@@ -268,7 +272,7 @@ impl Grid {
 /// The background of a band `shade` of the way up the levels: light blue at the bottom (0),
 /// almost white at the top (1).
 fn band_colour(shade: f64) -> RGBColor {
-    let (low, high) = ([188.0, 212.0, 234.0], [253.0, 252.0, 244.0]);
+    let (low, high) = ([150.0, 186.0, 222.0], [253.0, 252.0, 244.0]);
     let mix = |i: usize| (low[i] + (high[i] - low[i]) * shade.clamp(0.0, 1.0)).round() as u8;
     RGBColor(mix(0), mix(1), mix(2))
 }
