@@ -108,6 +108,9 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     mnist::run_long(session)
 }
 
+/// A row of the worked example: a name, the optimizer, and the shape it sees θ as.
+type WorkedOptimizer<'a> = (&'a str, Box<dyn Optimizer<f64>>, &'a [usize]);
+
 /// Two steps of every optimizer on the worked example.
 fn worked_steps(session: &mut Session) -> ChapterResult {
     let [g1, g2] = steps::GRADIENTS;
@@ -123,7 +126,7 @@ fn worked_steps(session: &mut Session) -> ChapterResult {
     )?;
     let bias = [2];
     let weight = [1, 2];
-    let optimizers: [(&str, Box<dyn Optimizer<f64>>, &[usize]); 8] = [
+    let optimizers: [WorkedOptimizer; 8] = [
         ("sgd", Box::new(Sgd::new(ETA)), &bias),
         ("momentum μ = 0.9", Box::new(Momentum::new(ETA, 0.9)), &bias),
         ("nesterov μ = 0.9", Box::new(Nesterov::new(ETA, 0.9)), &bias),
