@@ -406,7 +406,7 @@ fn tiny_trial(
         &nabla::data::Dataset<f32, 784, 10>,
     ),
 ) -> Trial {
-    trial(small::Tiny::<f32>::new, choice, rate, split, 5, 1)
+    trial(small::Tiny::<f32>::new, choice, rate, split, 5, 1).expect("training runs")
 }
 
 /// The long experiment's rate search, on 500 images: a rate far too small barely moves the

@@ -52,7 +52,8 @@ pub struct Trial {
 
 // ANCHOR: trial
 /// Trains a fresh network from `make` (seeded with `seed`) with `choice` at `rate` for `epochs`
-/// on `train`, and measures it on `validation`. A run that diverges is a trial with accuracy 0.
+/// on `train`, and measures it on `validation`. A run whose loss stops being a number is a
+/// trial with accuracy 0 (that rate is simply a bad one); any other failure is an error.
 pub fn trial<N: Network<f32, PIXELS, CLASSES>>(
     make: impl Fn(&mut StdRng) -> N,
     choice: OptimizerChoice,
@@ -63,7 +64,7 @@ pub fn trial<N: Network<f32, PIXELS, CLASSES>>(
     ),
     epochs: usize,
     seed: u64,
-) -> Trial {
+) -> nabla::Result<Trial> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut network = make(&mut rng);
     let mut optimizer = choice.build(rate);
@@ -82,17 +83,19 @@ pub fn trial<N: Network<f32, PIXELS, CLASSES>>(
         &mut rng,
         (),
     );
-    match fitted.ok().and_then(|reports| reports.last().cloned()) {
-        Some(last) if last.mean_loss.is_finite() => Trial {
+    let diverged = Trial {
+        rate,
+        loss: f64::NAN,
+        validation_accuracy: 0.0,
+    };
+    match fitted {
+        Ok(reports) => Ok(reports.last().map_or(diverged, |last| Trial {
             rate,
             loss: last.mean_loss,
             validation_accuracy: last.test_accuracy.unwrap_or(0.0),
-        },
-        _ => Trial {
-            rate,
-            loss: f64::NAN,
-            validation_accuracy: 0.0,
-        },
+        })),
+        Err(nabla::Error::Diverged { .. }) => Ok(diverged),
+        Err(error) => Err(error),
     }
 }
 
@@ -136,7 +139,7 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
     writeln!(session.out, "  optimizer   rate     loss    validation")?;
     let mut chosen = Vec::new();
     for (choice, rates) in grid() {
-        let trials: Vec<Trial> = rates
+        let trials = rates
             .iter()
             .map(|&rate| {
                 let make = |rng: &mut StdRng| MnistNet::<f32>::new(rng);
@@ -149,7 +152,7 @@ pub fn run_long(session: &mut Session) -> ChapterResult {
                     SEED,
                 )
             })
-            .collect();
+            .collect::<nabla::Result<Vec<Trial>>>()?;
         let pick = best(&trials);
         for t in &trials {
             let mark = if t.rate == pick.rate {
