@@ -17,7 +17,6 @@ use chapters::ch09_optimizers::steps::{
 use chapters::ch09_optimizers::surfaces::{self, Surface, contender, path};
 use chapters::headline::OptimizerChoice;
 use nabla::data::mnist;
-use nabla::network::TensorSpec;
 use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 use nabla::schedule::Schedule;
 use nabla_tests::{seeded, uniform_vec};
@@ -440,17 +439,4 @@ fn ch09_every_optimizer_learns_a_small_subset_at_the_third_rate_of_its_grid() {
             rates[2]
         );
     }
-}
-
-/// The AdamW of the surfaces treats the pair as a weight: its steps differ from Adam's.
-#[test]
-fn ch09_the_surfaces_decay_the_pair_as_a_weight() {
-    let surface = surfaces::ravine();
-    let mut adamw = contender("adamw", 0.1, 0.0);
-    let decayed = path(&surface, adamw.optimizer.as_mut(), 5);
-    let plain = path(&surface, &mut Adam::new(0.1), 5);
-    assert_ne!(decayed, plain);
-    let mut prepared = AdamW::<f64>::with_weight_decay(0.1, 0.1);
-    prepared.prepare(&[TensorSpec::new("weight", [1, 2])]);
-    assert_eq!(prepared.decays(0), Some(true));
 }
