@@ -3,6 +3,8 @@
 //! regression line through its data. Diagrams of nodes joined by arrows show a network's units or
 //! a computational graph with the values and gradients at its nodes.
 //! Grids of histograms that share an x-axis show how a quantity is spread in each layer.
+//! Contour plots show a function of two variables with paths (an optimizer's iterates) drawn
+//! over it.
 //!
 //! Each figure is a plain struct describing *what* to show, and one function that draws it:
 //!
@@ -41,6 +43,7 @@ mod line;
 mod regression;
 
 pub use confusion::{ConfusionMatrix, confusion_matrix};
+pub use contour::{ContourPlot, contour_plot};
 pub use decision::{DecisionPlot, scatter_with_regions};
 pub use diagram::{Diagram, Edge, Node, Shape, diagram};
 pub use digits::{DigitGrid, digit_grid};
