@@ -65,7 +65,7 @@ fn normalize_a_batch(session: &mut Session, batch: &Batch<f64, FEATURES>) -> Cha
         let (normalized_mean, normalized_variance) = mean_and_variance(&normalized);
         writeln!(
             session.out,
-            "  feature {i}: μ = {mean:7.3}  σ² = {variance:8.4}  →  x̂: |mean| {:.0e}  variance {normalized_variance:.6}",
+            "  feature {i}: μ_B = {mean:7.3}  σ_B² = {variance:8.4}  →  x̂: |mean| {:.0e}  variance {normalized_variance:.6}",
             normalized_mean.abs().max(1e-17)
         )?;
     }
@@ -119,7 +119,7 @@ fn gradient_check(
     )?;
     writeln!(
         session.out,
-        "  chain rule through μ and σ² (11.8): largest relative error {:.1e}",
+        "  chain rule through μ_B and σ_B² (11.8): largest relative error {:.1e}",
         worst(&by_chain_rule, &numeric)
     )?;
     writeln!(
@@ -129,7 +129,7 @@ fn gradient_check(
     )?;
     writeln!(
         session.out,
-        "  μ and σ² taken as constants: largest relative error {:.2}",
+        "  μ_B and σ_B² taken as constants: largest relative error {:.2}",
         worst(&frozen, &numeric)
     )?;
     // ∂y[0, i]/∂x[0, 0]: moving one input moves every output of its feature, and no other.
@@ -180,7 +180,7 @@ fn undo_the_normalization(session: &mut Session, batch: &Batch<f64, FEATURES>) -
     let largest = (output - batch).abs().max();
     writeln!(
         session.out,
-        "γ = √(σ² + ε), β = μ: the layer is the identity, largest |y − x| {largest:.0e}"
+        "γ = √(σ_B² + ε), β = μ_B: the layer is the identity, largest |y − x| {largest:.0e}"
     )?;
     Ok(())
 }

@@ -315,9 +315,9 @@ fn ch09_adam_with_l2_and_adamw_settle_in_different_places() {
     assert!(coupled[1] < 0.6 && decoupled[1] > 1.9);
 }
 
-/// (9.11) Step decay: η_t = η₀ γ^⌊e/k⌋, e the epoch of step t (from 0).
+/// (9.11) Step decay: η_t = η₀ q^⌊e/k⌋, e the epoch of step t (from 0).
 #[test]
-fn eq_9_11_step_decay_multiplies_by_gamma_every_k_epochs() {
+fn eq_9_11_step_decay_multiplies_by_q_every_k_epochs() {
     let rates = rates(&Schedule::step_decay(3, 0.5));
     for (t, rate) in rates.iter().enumerate() {
         let epoch = t / STEPS_PER_EPOCH;
@@ -348,7 +348,7 @@ fn eq_9_12_cosine_falls_from_the_base_rate_to_the_minimum() {
     assert!((end - min).abs() < 1e-15);
 }
 
-/// (9.13) Linear warm-up: step s < W gets (s + 1)/W of the rate the schedule would give.
+/// (9.13) Linear warm-up: step s < t_w gets (s + 1)/t_w of the rate the schedule would give.
 #[test]
 fn eq_9_13_warm_up_rises_linearly_to_the_schedule() {
     let plain = rates(&Schedule::constant());

@@ -63,8 +63,8 @@ fn eq_11_1_batch_mean_and_biased_variance_per_feature() {
     }
 }
 
-/// (11.2) Normalized features have mean 0 and variance σ²/(σ² + ε): 1 but for ε, which shows
-/// only when σ² is small (the example's second feature).
+/// (11.2) Normalized features have mean 0 and variance σ_B²/(σ_B² + ε): 1 but for ε, which shows
+/// only when σ_B² is small (the example's second feature).
 #[test]
 fn eq_11_2_normalized_features_have_mean_0_and_variance_1_up_to_epsilon() {
     for batch in batches() {
@@ -82,7 +82,7 @@ fn eq_11_2_normalized_features_have_mean_0_and_variance_1_up_to_epsilon() {
     }
 }
 
-/// (11.3) y = γ x̂ + β, and with γ = √(σ² + ε), β = μ the layer gives back its input: the
+/// (11.3) y = γ x̂ + β, and with γ = √(σ_B² + ε), β = μ_B the layer gives back its input: the
 /// normalization costs the network nothing it cannot undo.
 #[test]
 fn eq_11_3_scale_and_shift_and_gamma_sqrt_var_beta_mean_is_the_identity() {
@@ -152,7 +152,7 @@ fn feature(seed: u64) -> (Vec<f64>, f64, f64, Vec<f64>) {
     )
 }
 
-/// L as a function of the batch statistics taken as free variables: Σ gᵢ (γ (xᵢ − μ)/√(s + ε) + β).
+/// L as a function of the batch statistics taken as free variables: Σ gᵢ (γ (xᵢ − μ_B)/√(s + ε) + β).
 fn loss_of_statistics(x: &[f64], gamma: f64, beta: f64, g: &[f64], mean: f64, var: f64) -> f64 {
     x.iter()
         .zip(g)
@@ -192,7 +192,7 @@ fn eq_11_5_gradient_of_the_normalized_input_is_gamma_times_g() {
     }
 }
 
-/// (11.6) ∂L/∂σ² = −½ Σ ∂L/∂x̂ᵢ (xᵢ − μ)(σ² + ε)^(−3/2): central differences in σ², μ held.
+/// (11.6) ∂L/∂σ_B² = −½ Σ ∂L/∂x̂ᵢ (xᵢ − μ_B)(σ_B² + ε)^(−3/2): central differences in σ_B², μ_B held.
 #[test]
 fn eq_11_6_variance_gradient_matches_central_differences() {
     for seed in 0..5 {
@@ -204,12 +204,12 @@ fn eq_11_6_variance_gradient_matches_central_differences() {
             H * var,
         );
         let analytic = chain_rule(&x, gamma, &g, EPSILON).variance;
-        assert_gradients_match("∂L/∂σ²", &[analytic], &[numeric]);
+        assert_gradients_match("∂L/∂σ_B²", &[analytic], &[numeric]);
     }
 }
 
-/// (11.7) ∂L/∂μ = −Σ ∂L/∂x̂ᵢ / √(σ² + ε): the total derivative in μ, where σ² is itself the
-/// spread about μ, (1/m) Σ (xᵢ − μ)²; its path through σ² vanishes at the batch mean.
+/// (11.7) ∂L/∂μ_B = −Σ ∂L/∂x̂ᵢ / √(σ_B² + ε): the total derivative in μ_B, where σ_B² is itself the
+/// spread about μ_B, (1/m) Σ (xᵢ − μ_B)²; its path through σ_B² vanishes at the batch mean.
 #[test]
 fn eq_11_7_mean_gradient_matches_central_differences_and_its_variance_path_vanishes() {
     for seed in 0..5 {
@@ -228,13 +228,13 @@ fn eq_11_7_mean_gradient_matches_central_differences_and_its_variance_path_vanis
             H,
         );
         let analytic = chain_rule(&x, gamma, &g, EPSILON).mean;
-        assert_gradients_match("∂L/∂μ, total", &[analytic], &[total]);
-        assert_gradients_match("∂L/∂μ, σ² held", &[analytic], &[direct]);
+        assert_gradients_match("∂L/∂μ_B, total", &[analytic], &[total]);
+        assert_gradients_match("∂L/∂μ_B, σ_B² held", &[analytic], &[direct]);
     }
 }
 
 /// (11.8) The three paths summed give ∂L/∂x of the whole layer in training mode, where moving
-/// one sample moves the batch's μ and σ² and so every output; treating μ and σ² as constants
+/// one sample moves the batch's μ_B and σ_B² and so every output; treating μ_B and σ_B² as constants
 /// fails the same check.
 #[test]
 fn eq_11_8_chain_rule_through_the_batch_statistics_matches_central_differences() {
@@ -258,12 +258,12 @@ fn eq_11_8_chain_rule_through_the_batch_statistics_matches_central_differences()
         let frozen = frozen_statistics_gradient(&x, gamma, &g, EPSILON);
         assert!(
             max_relative_error(&frozen, &numeric) > 0.1,
-            "ignoring μ and σ² must fail the check"
+            "ignoring μ_B and σ_B² must fail the check"
         );
     }
 }
 
-/// (11.9) The simplified formula γ/(m√(σ² + ε)) (m gᵢ − Σ g − x̂ᵢ Σ g x̂), written out here and
+/// (11.9) The simplified formula γ/(m√(σ_B² + ε)) (m gᵢ − Σ g − x̂ᵢ Σ g x̂), written out here and
 /// as the library computes it, equals the chain-rule sum, and the library's backward passes
 /// the gradient check of the whole layer.
 #[test]
@@ -302,7 +302,7 @@ fn eq_11_9_simplified_input_gradient_equals_the_chain_rule_sum() {
     }
 }
 
-/// (11.10) ∂yᵢ'/∂xᵢ = γ/(m√(σ² + ε)) (m δᵢᵢ' − 1 − x̂ᵢ x̂ᵢ') within a feature, and 0 across
+/// (11.10) ∂yᵢ'/∂xᵢ = γ/(m√(σ_B² + ε)) (m δᵢᵢ' − 1 − x̂ᵢ x̂ᵢ') within a feature, and 0 across
 /// features: one sample moves every output of its feature, and nothing else.
 #[test]
 fn eq_11_10_jacobian_within_a_feature_matches_central_differences() {
@@ -344,7 +344,7 @@ fn eq_11_10_jacobian_within_a_feature_matches_central_differences() {
 
 /// (11.11) r ← (1 − α) r + α s: fed the same batch again and again, the running averages close
 /// the gap to its statistics by the factor 1 − α = 0.9 per step (the variance's target being
-/// the unbiased m/(m − 1) σ²); fed batches drawn from a distribution, they settle at its mean
+/// the unbiased m/(m − 1) σ_B²); fed batches drawn from a distribution, they settle at its mean
 /// and variance.
 #[test]
 fn eq_11_11_running_averages_converge_to_the_data_statistics() {
@@ -376,7 +376,7 @@ fn eq_11_11_running_averages_converge_to_the_data_statistics() {
     );
 }
 
-/// (11.12) In inference mode a sample's output is γ (x − r_μ)/√(r_σ² + ε) + β whatever batch
+/// (11.12) In inference mode a sample's output is γ (x − r_μ_B)/√(r_σ_B² + ε) + β whatever batch
 /// it comes in; in training mode it depends on the rest of the batch, and alone it is β.
 #[test]
 fn eq_11_12_inference_uses_the_running_averages_whatever_the_batch() {

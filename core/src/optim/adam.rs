@@ -79,6 +79,7 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         self.second_moments = state.take("second_moment");
     }
 
+    // ANCHOR: update
     fn update(&mut self, slot: usize, parameters: &mut [T], gradients: &[T]) {
         let t = self.steps.max(1);
         let correction1 = 1.0 - self.beta1.powi(t);
@@ -100,4 +101,5 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
             *theta -= step * *m / (v.sqrt() + epsilon);
         }
     }
+    // ANCHOR_END: update
 }
