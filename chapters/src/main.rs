@@ -1,6 +1,7 @@
 //! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
 #![forbid(unsafe_code)]
 
+use chapters::exercise_runner;
 use chapters::headline::{self, Checkpoints, OptimizerChoice, RunConfig};
 use chapters::predict;
 use chapters::preflight;
@@ -39,9 +40,34 @@ enum Command {
     },
     /// Classify a handwritten digit: print the three likeliest classes and their probabilities.
     Predict(PredictArgs),
+    /// The exercises: list them with their status, check them, or show a hint.
+    Exercises {
+        #[command(subcommand)]
+        action: Option<ExerciseAction>,
+    },
     /// A chapter's program: `ch01` … `ch12` (see `list`).
     #[command(external_subcommand)]
     Chapter(Vec<String>),
+}
+
+/// What `nabla exercises` does (list them, by default).
+#[derive(Subcommand, Debug)]
+enum ExerciseAction {
+    /// Every exercise and its status: not started, failing or passing.
+    List,
+    /// Check one exercise (`ch05.mse_gradient`) or a chapter's (`ch05`, or `5`).
+    Check {
+        /// An exercise's id or a chapter.
+        selector: String,
+    },
+    /// Show a hint: the first is a nudge, the last the equation itself.
+    Hint {
+        /// The exercise's id, e.g. `ch05.mse_gradient`.
+        id: String,
+        /// Which hint, from 1.
+        #[arg(default_value_t = 1)]
+        level: usize,
+    },
 }
 
 /// The options after a chapter's name (`nabla ch08 --figures DIR`).
@@ -277,11 +303,13 @@ fn main() -> ExitCode {
             )
         }
         Command::Bench => bench(&cli.run.config()),
+        Command::Exercises { action } => return exercises_command(action),
         Command::List => {
             println!("train   the headline MNIST network (the default)");
             println!("bench   time the headline recipe");
             println!("figures run every chapter, redrawing figures and recapturing outputs");
             println!("predict classify a handwritten digit (a PNG or an MNIST test image)");
+            println!("exercises  the exercises: their status, checks and hints");
             for chapter in CHAPTERS {
                 println!("{:<7} {}", chapter.id, chapter.title);
             }
@@ -343,6 +371,29 @@ fn main() -> ExitCode {
 }
 
 type CommandResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// `nabla exercises …`: exits 0 when everything checked passes, 1 when a check fails or is not
+/// started, 2 for an unknown exercise.
+fn exercises_command(action: Option<ExerciseAction>) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = match action.unwrap_or(ExerciseAction::List) {
+        ExerciseAction::List => exercise_runner::list(&mut out)
+            .map(|()| true)
+            .map_err(|e| e.to_string()),
+        ExerciseAction::Check { selector } => exercise_runner::check(&selector, &mut out),
+        ExerciseAction::Hint { id, level } => {
+            exercise_runner::hint(&id, level, &mut out).map(|()| true)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
 
 /// Runs `chapters`, drawing into `figures` and saving what each printed for the book (and the
 /// seed table of chapter 8 if `seed_table`).

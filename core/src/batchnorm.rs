@@ -80,7 +80,7 @@ pub struct BatchNormCache<T: Scalar, const N: usize> {
     pub batch_mean: Vec<T>,
     /// See `batch_mean`.
     pub batch_var: Vec<T>,
-    /// The mode of the pass, and the batch size it saw.
+    /// The mode of the pass.
     pub mode: Option<Mode>,
     /// The number of samples in the batch.
     pub samples: usize,

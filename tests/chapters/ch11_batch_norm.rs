@@ -152,7 +152,7 @@ fn feature(seed: u64) -> (Vec<f64>, f64, f64, Vec<f64>) {
     )
 }
 
-/// L as a function of the batch statistics taken as free variables: Σ gᵢ (γ (xᵢ − μ_B)/√(s + ε) + β).
+/// L as a function of the batch statistics taken as free variables: Σ gᵢ (γ (xᵢ − μ_B)/√(σ_B² + ε) + β).
 fn loss_of_statistics(x: &[f64], gamma: f64, beta: f64, g: &[f64], mean: f64, var: f64) -> f64 {
     x.iter()
         .zip(g)
@@ -376,7 +376,7 @@ fn eq_11_11_running_averages_converge_to_the_data_statistics() {
     );
 }
 
-/// (11.12) In inference mode a sample's output is γ (x − r_μ_B)/√(r_σ_B² + ε) + β whatever batch
+/// (11.12) In inference mode a sample's output is γ (x − r_μ)/√(r_σ² + ε) + β whatever batch
 /// it comes in; in training mode it depends on the rest of the batch, and alone it is β.
 #[test]
 fn eq_11_12_inference_uses_the_running_averages_whatever_the_batch() {

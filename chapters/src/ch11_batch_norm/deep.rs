@@ -65,7 +65,7 @@ pub struct Run {
 // ANCHOR: train
 /// Trains `network` with plain SGD at `learning_rate` on mini-batches of `batch_size`, for
 /// `epochs` epochs, recording every batch's loss and, after every epoch, the accuracy on `test`
-/// in inference mode. Stops at the first batch whose loss exceeds [`DIVERGED_LOSS`] or is not
+/// in inference mode (and in training mode on batches of 1000). Stops at the first batch whose loss exceeds [`DIVERGED_LOSS`] or is not
 /// a number.
 pub fn train<N: Network<f32, PIXELS, CLASSES>>(
     network: &mut N,

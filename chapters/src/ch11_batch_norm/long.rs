@@ -1,5 +1,5 @@
 //! The long experiments: the deep network on MNIST with and without batch normalization, at an
-//! ordinary learning rate and at one ten times larger; then the two modes of the trained
+//! ordinary learning rate (0.05) and at two larger ones (0.5 and 2, 10 and 40 times as large); then the two modes of the trained
 //! network.
 
 use super::deep::{EpochRow, Normalized, Plain, Run, accuracy_in, predictions_in, smoothed, train};
@@ -241,7 +241,7 @@ fn print_modes(
 // ANCHOR: sweep
 /// One pass over the first [`SWEEP_SAMPLES`] training images for each seed of
 /// [`SWEEP_SEEDS`], at the two large learning rates, with and without batch norm: the mean loss
-/// of the pass, or the batch at which the loss stopped being finite.
+/// of the pass, or `diverged` (a loss above [`DIVERGED_LOSS`], or not a number).
 fn seed_sweep(
     session: &mut Session,
     data: &Dataset<f32, PIXELS, CLASSES>,
