@@ -1,5 +1,15 @@
 //! The checks, one module per chapter. Each check takes the implementation as an argument, so
 //! the same function grades the learner's stub, the reference solution and a wrong answer.
 
+pub mod ch01_introduction;
 pub mod ch02_neuron;
+pub mod ch03_activations;
+pub mod ch04_gradient_descent;
 pub mod ch05_losses;
+pub mod ch06_backpropagation;
+pub mod ch07_network_macro;
+pub mod ch08_mnist;
+pub mod ch09_optimizers;
+pub mod ch10_initialization;
+pub mod ch11_batch_norm;
+pub mod ch12_regularization;

@@ -1,0 +1,1 @@
+//! Chapter 9: reference solutions. (Being written.)
