@@ -30,8 +30,18 @@ impl Exercise {
 /// Every exercise, in book order.
 pub fn all() -> impl Iterator<Item = &'static Exercise> {
     [
+        checks::ch01_introduction::EXERCISES,
         checks::ch02_neuron::EXERCISES,
+        checks::ch03_activations::EXERCISES,
+        checks::ch04_gradient_descent::EXERCISES,
         checks::ch05_losses::EXERCISES,
+        checks::ch06_backpropagation::EXERCISES,
+        checks::ch07_network_macro::EXERCISES,
+        checks::ch08_mnist::EXERCISES,
+        checks::ch09_optimizers::EXERCISES,
+        checks::ch10_initialization::EXERCISES,
+        checks::ch11_batch_norm::EXERCISES,
+        checks::ch12_regularization::EXERCISES,
     ]
     .into_iter()
     .flatten()
