@@ -163,11 +163,11 @@ fn variance_by_sampling(session: &mut Session) -> ChapterResult {
     }
     let z = Batch::<f64, WIDTH>::from_fn(2000, |_, _| standard_normal(&mut rng));
     let relu_second = mean(z.iter().map(|v| v.max(0.0).powi(2)));
-    let z_variance = mean(z.iter().map(|v| v * v));
+    let z_second = mean(z.iter().map(|v| v * v));
     writeln!(
         session.out,
-        "  ReLU of z ~ N(0, 1): E[relu(z)²] / Var(z) = {:.4}",
-        relu_second / z_variance
+        "  ReLU of z ~ N(0, 1): E[relu(z)²] / E[z²] = {:.4}",
+        relu_second / z_second
     )?;
     Ok(())
 }

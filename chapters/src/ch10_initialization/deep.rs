@@ -91,6 +91,8 @@ pub struct DeepStack<T: Scalar, const IN: usize> {
 pub struct Flow<T: Scalar> {
     /// `aˡ = φ(zˡ)` for each hidden layer, one sample per column.
     pub activations: Vec<Batch<T, WIDTH>>,
+    /// `δˡ = ∂L/∂zˡ` for each hidden layer, one sample per column.
+    pub deltas: Vec<Batch<T, WIDTH>>,
     /// `‖∂L/∂Wˡ‖`, the Frobenius norm of each hidden layer's weight gradient.
     pub weight_gradient_norms: Vec<f64>,
     /// The mean loss of the batch.
@@ -129,6 +131,7 @@ impl<T: Scalar, const IN: usize> DeepStack<T, IN> {
             .as_f64();
 
         let mut norms = vec![0.0; DEPTH];
+        let mut deltas = vec![Batch::zeros(0); DEPTH];
         let mut output_gradients = Dense::zeros();
         let mut delta = Batch::zeros(columns);
         let last = &activations[DEPTH - 1];
@@ -138,6 +141,7 @@ impl<T: Scalar, const IN: usize> DeepStack<T, IN> {
         for l in (1..DEPTH).rev() {
             // δˡ = ∂L/∂aˡ ⊙ φ′(zˡ); then ∂L/∂Wˡ = δˡ (aˡ⁻¹)ᵀ and ∂L/∂aˡ⁻¹ = (Wˡ)ᵀ δˡ.
             self.phi.backward(&weighted[l], &activations[l], &mut delta);
+            deltas[l] = delta.clone();
             let mut below = Batch::zeros(columns);
             let layer = &self.hidden[l - 1];
             layer.backward(
@@ -154,8 +158,10 @@ impl<T: Scalar, const IN: usize> DeepStack<T, IN> {
         self.first
             .backward(inputs, &delta, &mut first_gradients, None);
         norms[0] = frobenius(first_gradients.weights.as_slice());
+        deltas[0] = delta;
         Flow {
             activations,
+            deltas,
             weight_gradient_norms: norms,
             loss,
         }
