@@ -97,19 +97,18 @@ fn wrong_momentum_steps_fail_with_their_mistake_named() {
 
 #[test]
 fn wrong_adam_steps_fail_with_their_mistake_named() {
+    type AdamFn = dyn Fn(&mut [f64], &mut [f64], &mut [f64], &[f64], i32, AdamSettings);
     type Step = fn(&mut [f64], &mut [f64], &mut [f64], &[f64], i32, AdamSettings);
     // One Adam step with the corrections c1 = 1 − β₁ᵗ and c2 = 1 − β₂ᵗ as `correct` makes them.
-    fn with(
-        correct: impl Fn(AdamSettings, i32) -> (f64, f64),
-    ) -> impl Fn(&mut [f64], &mut [f64], &mut [f64], &[f64], i32, AdamSettings) {
-        move |theta, m, v, g, t, s| {
+    fn with(correct: fn(AdamSettings, i32) -> (f64, f64)) -> Box<AdamFn> {
+        Box::new(move |theta, m, v, g, t, s| {
             let (c1, c2) = correct(s, t);
             for i in 0..theta.len() {
                 m[i] = s.beta1 * m[i] + (1.0 - s.beta1) * g[i];
                 v[i] = s.beta2 * v[i] + (1.0 - s.beta2) * g[i] * g[i];
                 theta[i] -= s.eta * (m[i] / c1) / ((v[i] / c2).sqrt() + s.epsilon);
             }
-        }
+        })
     }
     let said = mistake(adam_step(with(|_, _| (1.0, 1.0))));
     assert!(said.contains("bias correction is missing"), "{said}");

@@ -68,37 +68,68 @@ fn diagnosed(mut failure: Failure, mistake: Option<String>) -> Outcome {
     failure.into()
 }
 
-fn concat(parts: &[&[f64]]) -> Vec<f64> {
-    parts.concat()
+/// A step rule's state (θ first, then its buffers) after one step from `state` with gradient
+/// `g` at step `t`, by the rule itself (`kind` "right") or by one of its usual wrong versions.
+type Variant<'a> = &'a dyn Fn(&str, &[Vec<f64>], &[f64], i32) -> Vec<Vec<f64>>;
+
+/// Runs `step` (the learner's) through `gradients` from `start`, each step from the check's
+/// own state, and compares every vector of the state (named by `names`) after each step.
+/// `Ok` with the number of steps, or the first failure, diagnosed by the first of `mistakes`
+/// (a kind of [`Variant`] and its text) whose prediction the learner's state matches.
+fn stepwise(
+    names: &[&str],
+    start: Vec<Vec<f64>>,
+    gradients: &[&[f64]],
+    settings: &str,
+    step: impl Fn(&mut [Vec<f64>], &[f64], i32),
+    variant: Variant,
+    mistakes: &[(&str, &str)],
+) -> Result<usize, Outcome> {
+    let mut state = start;
+    for (k, &g) in gradients.iter().enumerate() {
+        let t = k as i32 + 1;
+        let mut got = state.clone();
+        guarded(|| step(&mut got, g, t))?;
+        let expected = variant("right", &state, g, t);
+        let context = format!(
+            "step t = {t} from θ = {:?}, g = {g:?}, {settings}",
+            state[0]
+        );
+        let verdict = names
+            .iter()
+            .zip(&expected)
+            .zip(&got)
+            .try_for_each(|((name, e), g)| compare(&format!("{name} after {context}"), e, g, 1e-9));
+        if let Err(failure) = verdict {
+            let got = got.concat();
+            let named = mistakes.iter().find_map(|&(kind, text)| {
+                recognise(&got, text, variant(kind, &state, g, t).concat())
+            });
+            return Err(diagnosed(failure, named));
+        }
+        state = expected;
+    }
+    Ok(gradients.len())
 }
 
-/// Momentum runs: (θ₀, gradients, η, μ). The first is the book's worked example.
-const MOMENTUM_RUNS: &[(&[f64], &[&[f64]], f64, f64)] = &[
-    (&[1.0, -2.0], &[&[2.0, -0.5], &[1.0, 0.5]], 0.1, 0.9),
+/// A run of steps: θ₀, the gradient of each step, and the rule's settings.
+type Run<S> = (&'static [f64], &'static [&'static [f64]], S);
+
+/// Momentum runs, with (η, μ). The first is the book's worked example.
+#[rustfmt::skip]
+const MOMENTUM_RUNS: &[Run<(f64, f64)>] = &[
+    (&[1.0, -2.0], &[&[2.0, -0.5], &[1.0, 0.5]], (0.1, 0.9)),
     (
         &[0.5, 0.0, -1.0],
-        &[
-            &[1.0, -2.0, 0.25],
-            &[-1.0, -2.0, 0.5],
-            &[1.0, -2.0, -0.75],
-            &[-1.0, -2.0, 1.0],
-        ],
-        0.05,
-        0.5,
+        &[&[1.0, -2.0, 0.25], &[-1.0, -2.0, 0.5], &[1.0, -2.0, -0.75], &[-1.0, -2.0, 1.0]],
+        (0.05, 0.5),
     ),
 ];
 
-/// One momentum step by (9.1), or by one of its usual wrong versions: returns (θ, v).
-fn momentum_variant(
-    kind: &str,
-    theta: &[f64],
-    v: &[f64],
-    g: &[f64],
-    eta: f64,
-    mu: f64,
-) -> Vec<f64> {
-    let mut out_theta = theta.to_vec();
-    let mut out_v = v.to_vec();
+/// One momentum step by (9.1), or by one of its usual wrong versions: returns [θ, v].
+fn momentum_variant(kind: &str, state: &[Vec<f64>], g: &[f64], eta: f64, mu: f64) -> Vec<Vec<f64>> {
+    let (theta, v) = (&state[0], &state[1]);
+    let (mut out_theta, mut out_v) = (theta.clone(), v.clone());
     for i in 0..theta.len() {
         let new_v = match kind {
             "ema" => mu * v[i] + (1.0 - mu) * g[i],
@@ -114,7 +145,7 @@ fn momentum_variant(
         };
         out_v[i] = if kind == "not stored" { v[i] } else { new_v };
     }
-    concat(&[&out_theta, &out_v])
+    vec![out_theta, out_v]
 }
 
 const MOMENTUM_MISTAKES: &[(&str, &str)] = &[
@@ -143,39 +174,31 @@ const MOMENTUM_MISTAKES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Checks `f` as one step of momentum, step by step on [`MOMENTUM_RUNS`].
+/// Checks `f` as one step of momentum, step by step on [`MOMENTUM_RUNS`], θ and v after each.
 pub fn momentum_step(f: impl Fn(&mut [f64], &mut [f64], &[f64], f64, f64)) -> Outcome {
     let mut steps = 0;
-    for &(theta0, gradients, eta, mu) in MOMENTUM_RUNS {
-        let (mut theta, mut v) = (theta0.to_vec(), vec![0.0; theta0.len()]);
-        for (k, &g) in gradients.iter().enumerate() {
-            let (mut got_theta, mut got_v) = (theta.clone(), v.clone());
-            if let Err(outcome) = guarded(|| f(&mut got_theta, &mut got_v, g, eta, mu)) {
-                return outcome;
+    for &(theta0, gradients, (eta, mu)) in MOMENTUM_RUNS {
+        let start = vec![theta0.to_vec(), vec![0.0; theta0.len()]];
+        let step = |state: &mut [Vec<f64>], g: &[f64], _t: i32| {
+            if let [theta, v] = state {
+                f(theta, v, g, eta, mu);
             }
-            let expected = momentum_variant("right", &theta, &v, g, eta, mu);
-            let (expected_theta, expected_v) = expected.split_at(theta.len());
-            let context = format!(
-                "step {} from θ = {theta:?}, v = {v:?}, g = {g:?}, η = {eta}, μ = {mu}",
-                k + 1
-            );
-            let verdict = compare(
-                &format!("θ after {context}"),
-                expected_theta,
-                &got_theta,
-                1e-10,
-            )
-            .and_then(|()| compare(&format!("v after {context}"), expected_v, &got_v, 1e-10));
-            if let Err(failure) = verdict {
-                let got = concat(&[&got_theta, &got_v]);
-                let named = MOMENTUM_MISTAKES.iter().find_map(|&(kind, text)| {
-                    let predicted = momentum_variant(kind, &theta, &v, g, eta, mu);
-                    recognise(&got, text, predicted)
-                });
-                return diagnosed(failure, named);
-            }
-            (theta, v) = (expected_theta.to_vec(), expected_v.to_vec());
-            steps += 1;
+        };
+        let variant = |kind: &str, state: &[Vec<f64>], g: &[f64], _t: i32| {
+            momentum_variant(kind, state, g, eta, mu)
+        };
+        let settings = format!("η = {eta}, μ = {mu}");
+        match stepwise(
+            &["θ", "v"],
+            start,
+            gradients,
+            &settings,
+            step,
+            &variant,
+            MOMENTUM_MISTAKES,
+        ) {
+            Ok(count) => steps += count,
+            Err(outcome) => return outcome,
         }
     }
     Outcome::Passed(format!(
@@ -183,68 +206,53 @@ pub fn momentum_step(f: impl Fn(&mut [f64], &mut [f64], &[f64], f64, f64)) -> Ou
     ))
 }
 
-/// Adam runs: (θ₀, gradients, settings). The first is the book's worked example; the second
+/// Adam runs. The first is the book's worked example; the second
 /// mixes gradients of 10⁴ and 10⁻⁴, where ε's place shows; the third has unusual β's.
-const ADAM_RUNS: &[(&[f64], &[&[f64]], AdamSettings)] = &[
-    (
-        &[1.0, -2.0],
-        &[&[2.0, -0.5], &[1.0, 0.5]],
-        AdamSettings::new(0.1),
-    ),
+#[rustfmt::skip]
+const ADAM_RUNS: &[Run<AdamSettings>] = &[
+    (&[1.0, -2.0], &[&[2.0, -0.5], &[1.0, 0.5]], AdamSettings::new(0.1)),
     (
         &[0.0, 0.0, 1.0],
-        &[
-            &[1.0e4, -1.0e-4, 3.0],
-            &[1.1e4, -1.0e-4, 2.0],
-            &[1.2e4, -1.0e-4, -1.0],
-            &[1.3e4, -1.0e-4, 0.5],
-        ],
+        &[&[1.0e4, -1.0e-4, 3.0], &[1.1e4, -1.0e-4, 2.0], &[1.2e4, -1.0e-4, -1.0], &[1.3e4, -1.0e-4, 0.5]],
         AdamSettings::new(0.01),
     ),
     (
         &[1.0, 2.0],
-        &[
-            &[0.5, -1.0],
-            &[-0.5, -2.0],
-            &[0.5, 1.0],
-            &[-0.25, -0.5],
-            &[1.0, 0.0],
-        ],
-        AdamSettings {
-            eta: 0.05,
-            beta1: 0.5,
-            beta2: 0.8,
-            epsilon: 1e-8,
-        },
+        &[&[0.5, -1.0], &[-0.5, -2.0], &[0.5, 1.0], &[-0.25, -0.5], &[1.0, 0.0]],
+        AdamSettings { eta: 0.05, beta1: 0.5, beta2: 0.8, epsilon: 1e-8 },
     ),
 ];
 
-/// One Adam step by (9.7)–(9.9), or by one of its usual wrong versions: returns (θ, m, v).
-fn adam_variant(kind: &str, state: [&[f64]; 3], g: &[f64], t: i32, s: AdamSettings) -> Vec<f64> {
-    let [theta, m, v] = state;
-    let (b1, b2) = if kind == "swapped" {
+/// One Adam step by (9.7)–(9.9), or by one of its usual wrong versions: returns [θ, m, v].
+fn adam_variant(
+    kind: &str,
+    state: &[Vec<f64>],
+    g: &[f64],
+    t: i32,
+    s: AdamSettings,
+) -> Vec<Vec<f64>> {
+    let (theta, m, v) = (&state[0], &state[1], &state[2]);
+    let swapped = kind == "swapped";
+    let (b1, b2) = if swapped {
         (s.beta2, s.beta1)
     } else {
         (s.beta1, s.beta2)
     };
-    let c1 = if matches!(kind, "uncorrected" | "only v") {
-        1.0
-    } else {
-        1.0 - b1.powi(t)
-    };
-    let c2 = if matches!(kind, "uncorrected" | "only m") {
-        1.0
-    } else {
-        1.0 - b2.powi(t)
-    };
-    let n = theta.len();
-    let (mut out_theta, mut out_m, mut out_v) = (theta.to_vec(), m.to_vec(), v.to_vec());
-    for i in 0..n {
-        let new_m = if kind == "weights" {
-            b1 * m[i] + g[i]
+    let correction = |skipped_by: [&str; 2], beta: f64| {
+        if skipped_by.contains(&kind) {
+            1.0
         } else {
-            b1 * m[i] + (1.0 - b1) * g[i]
-        };
+            1.0 - beta.powi(t)
+        }
+    };
+    let (c1, c2) = (
+        correction(["uncorrected", "only v"], b1),
+        correction(["uncorrected", "only m"], b2),
+    );
+    let n = theta.len();
+    let (mut out_theta, mut out_m, mut out_v) = (theta.clone(), m.clone(), v.clone());
+    for i in 0..n {
+        let new_m = b1 * m[i] + (1.0 - b1) * g[i];
         let new_v = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
         let (m_hat, v_hat) = (new_m / c1, new_v / c2);
         let denominator = if kind == "ε inside" {
@@ -259,7 +267,7 @@ fn adam_variant(kind: &str, state: [&[f64]; 3], g: &[f64], t: i32, s: AdamSettin
             _ => (new_m, new_v),
         };
     }
-    concat(&[&out_theta, &out_m, &out_v])
+    vec![out_theta, out_m, out_v]
 }
 
 const ADAM_MISTAKES: &[(&str, &str)] = &[
@@ -294,10 +302,6 @@ const ADAM_MISTAKES: &[(&str, &str)] = &[
         "swapped",
         "β₁ and β₂ are swapped: β₁ = 0.9 belongs to m, β₂ = 0.999 to v",
     ),
-    (
-        "weights",
-        "m ← β₁m + g lacks the factor 1 − β₁: the moments are averages, m ← β₁m + (1 − β₁)g",
-    ),
 ];
 
 /// Checks `f` as one step of Adam, step by step on [`ADAM_RUNS`], θ, m and v after each.
@@ -307,63 +311,38 @@ pub fn adam_step(
     let mut steps = 0;
     for &(theta0, gradients, settings) in ADAM_RUNS {
         let n = theta0.len();
-        let (mut theta, mut m, mut v) = (theta0.to_vec(), vec![0.0; n], vec![0.0; n]);
-        for (k, &g) in gradients.iter().enumerate() {
-            let t = k as i32 + 1;
-            let (mut got_theta, mut got_m, mut got_v) = (theta.clone(), m.clone(), v.clone());
-            let run = || f(&mut got_theta, &mut got_m, &mut got_v, g, t, settings);
-            if let Err(outcome) = guarded(run) {
-                return outcome;
+        let start = vec![theta0.to_vec(), vec![0.0; n], vec![0.0; n]];
+        let step = |state: &mut [Vec<f64>], g: &[f64], t: i32| {
+            if let [theta, m, v] = state {
+                f(theta, m, v, g, t, settings);
             }
-            let state = [theta.as_slice(), &m, &v];
-            let expected = adam_variant("right", state, g, t, settings);
-            let AdamSettings {
-                eta,
-                beta1,
-                beta2,
-                epsilon,
-            } = settings;
-            let context = format!(
-                "step t = {t} from θ = {theta:?}, g = {g:?}, η = {eta}, β₁ = {beta1}, \
-                 β₂ = {beta2}, ε = {epsilon:e}"
-            );
-            let verdict = compare(
-                &format!("θ after {context}"),
-                &expected[..n],
-                &got_theta,
-                1e-9,
-            )
-            .and_then(|()| {
-                compare(
-                    &format!("m after {context}"),
-                    &expected[n..2 * n],
-                    &got_m,
-                    1e-9,
-                )
-            })
-            .and_then(|()| {
-                compare(
-                    &format!("v after {context}"),
-                    &expected[2 * n..],
-                    &got_v,
-                    1e-9,
-                )
-            });
-            if let Err(failure) = verdict {
-                let got = concat(&[&got_theta, &got_m, &got_v]);
-                let named = ADAM_MISTAKES.iter().find_map(|&(kind, text)| {
-                    recognise(&got, text, adam_variant(kind, state, g, t, settings))
-                });
-                return diagnosed(failure, named);
-            }
-            theta = expected[..n].to_vec();
-            m = expected[n..2 * n].to_vec();
-            v = expected[2 * n..].to_vec();
-            steps += 1;
+        };
+        let variant = |kind: &str, state: &[Vec<f64>], g: &[f64], t: i32| {
+            adam_variant(kind, state, g, t, settings)
+        };
+        let AdamSettings {
+            eta,
+            beta1,
+            beta2,
+            epsilon,
+        } = settings;
+        let settings = format!("η = {eta}, β₁ = {beta1}, β₂ = {beta2}, ε = {epsilon:e}");
+        match stepwise(
+            &["θ", "m", "v"],
+            start,
+            gradients,
+            &settings,
+            step,
+            &variant,
+            ADAM_MISTAKES,
+        ) {
+            Ok(count) => steps += count,
+            Err(outcome) => return outcome,
         }
     }
     Outcome::Passed(format!(
-        "{steps} steps are right (θ, m and v), with gradients from 10⁻⁴ to 10⁴ and the book's worked example"
+        "{steps} steps are right (θ, m and v), with gradients from 10⁻⁴ to 10⁴ and the book's \
+         worked example"
     ))
 }
 
@@ -389,8 +368,6 @@ fn cosine_variant(kind: &str, base: f64, min: f64, total: usize) -> Vec<f64> {
             match kind {
                 "to zero" => base * factor,
                 "min added" => min + base * factor,
-                "no half" => min + (base - min) * (1.0 + angle.cos()),
-                "bare cosine" => min + (base - min) * angle.cos(),
                 _ => min + (base - min) * factor,
             }
         })
@@ -413,14 +390,6 @@ const COSINE_MISTAKES: &[(&str, &str)] = &[
     (
         "min added",
         "η_min + η₀(1 + cos)/2 starts at η₀ + η_min: the cosine scales η₀ − η_min",
-    ),
-    (
-        "no half",
-        "(1 + cos)/2 runs from 1 to 0; without the /2 the rate starts at twice η₀ − η_min",
-    ),
-    (
-        "bare cosine",
-        "cos(πt/T) alone runs from 1 to −1, below η_min: the factor is (1 + cos(πt/T))/2",
     ),
     (
         "T − 1",
