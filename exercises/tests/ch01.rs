@@ -90,14 +90,29 @@ network! {
 fn the_library_networks_pass_the_parameter_count_check() {
     let mut rng = <nabla::rand::rngs::StdRng as nabla::rand::SeedableRng>::seed_from_u64(0);
     let networks = [
-        (Xor::<f32>::WIDTHS.to_vec(), Xor::<f32>::new(&mut rng).parameter_count()),
-        (One::<f32>::WIDTHS.to_vec(), One::<f32>::new(&mut rng).parameter_count()),
-        (Mnist::<f32>::WIDTHS.to_vec(), Mnist::<f32>::new(&mut rng).parameter_count()),
-        (Deep::<f32>::WIDTHS.to_vec(), Deep::<f32>::new(&mut rng).parameter_count()),
+        (
+            Xor::<f32>::WIDTHS.to_vec(),
+            Xor::<f32>::new(&mut rng).parameter_count(),
+        ),
+        (
+            One::<f32>::WIDTHS.to_vec(),
+            One::<f32>::new(&mut rng).parameter_count(),
+        ),
+        (
+            Mnist::<f32>::WIDTHS.to_vec(),
+            Mnist::<f32>::new(&mut rng).parameter_count(),
+        ),
+        (
+            Deep::<f32>::WIDTHS.to_vec(),
+            Deep::<f32>::new(&mut rng).parameter_count(),
+        ),
     ];
     assert_eq!(networks.len(), COUNT_CASES.len());
     let library = |widths: &[usize]| {
-        let (_, count) = networks.iter().find(|(w, _)| w == widths).expect("a network");
+        let (_, count) = networks
+            .iter()
+            .find(|(w, _)| w == widths)
+            .expect("a network");
         *count
     };
     let outcome = check::parameter_count(library);

@@ -74,12 +74,19 @@ fn wrong_softmaxes_fail_with_their_mistake_named() {
 #[test]
 fn wrong_softmax_backward_passes_fail_with_their_mistake_named() {
     let diagonal_only = |z: &[f64], g: &[f64]| -> Vec<f64> {
-        solution::softmax(z).iter().zip(g).map(|(s, g)| s * g).collect()
+        solution::softmax(z)
+            .iter()
+            .zip(g)
+            .map(|(s, g)| s * g)
+            .collect()
     };
     let said = mistake(check::softmax_backward(diagonal_only, solution::softmax));
     assert!(said.contains("diagonal of the Jacobian"), "{said}");
     let flipped = |z: &[f64], g: &[f64]| -> Vec<f64> {
-        solution::softmax_backward(z, g).iter().map(|d| -d).collect()
+        solution::softmax_backward(z, g)
+            .iter()
+            .map(|d| -d)
+            .collect()
     };
     let said = mistake(check::softmax_backward(flipped, solution::softmax));
     assert!(said.contains("wrong sign"), "{said}");

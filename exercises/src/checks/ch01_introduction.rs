@@ -118,13 +118,21 @@ fn sigmoid(z: f64) -> f64 {
 fn forward(weights: XorWeights, x: [f64; 2], variant: Variant) -> f64 {
     let (w, b, v, c) = weights;
     let hidden = b.len();
-    let mut z = if variant == Variant::NoOutputBias { 0.0 } else { c };
+    let mut z = if variant == Variant::NoOutputBias {
+        0.0
+    } else {
+        c
+    };
     for j in 0..hidden {
         let entry = |k: usize| match variant {
             Variant::Transposed => w[hidden * k + j],
             _ => w[2 * j + k],
         };
-        let bias = if variant == Variant::NoHiddenBias { 0.0 } else { b[j] };
+        let bias = if variant == Variant::NoHiddenBias {
+            0.0
+        } else {
+            b[j]
+        };
         let weighted = entry(0) * x[0] + entry(1) * x[1] + bias;
         let a = match variant {
             Variant::SigmoidHidden => sigmoid(weighted),
@@ -193,9 +201,7 @@ pub fn xor_forward(f: impl Fn(&[f64], &[f64], &[f64], f64, [f64; 2]) -> f64) -> 
         }
     }
     let (w, b, v, c) = XOR_WEIGHTS[0];
-    let outputs: Vec<String> = inputs
-        .map(|x| format!("{:.3}", f(w, b, v, c, x)))
-        .collect();
+    let outputs: Vec<String> = inputs.map(|x| format!("{:.3}", f(w, b, v, c, x))).collect();
     Outcome::Passed(format!(
         "right on 8 cases; with the first weights your network computes XOR: {}",
         outputs.join(", ")

@@ -78,13 +78,16 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// A wrong formula in the output a, and the mistake it makes.
+type WrongFormula = (fn(f64) -> f64, &'static str);
+
 /// Checks `f` as a derivative computed from the output `a = φ(z)`, against central differences
 /// of φ at the [`POINTS`]; `mistakes` are wrong formulas in a and what each means.
 fn derivative_from_output(
     name: &str,
     phi: fn(f64) -> f64,
     f: impl Fn(f64) -> f64,
-    mistakes: &[(fn(f64) -> f64, &str)],
+    mistakes: &[WrongFormula],
 ) -> Outcome {
     let outputs = POINTS.map(phi);
     let got = match guarded(|| outputs.map(&f)) {
@@ -96,7 +99,9 @@ fn derivative_from_output(
     if let Err(failure) = compare(&what, &expected, &got, 1e-6) {
         let specific = mistakes.iter().find_map(|(wrong, text)| {
             let wrong = outputs.map(wrong);
-            compare("", &wrong, &got, 1e-9).is_ok().then(|| text.to_string())
+            compare("", &wrong, &got, 1e-9)
+                .is_ok()
+                .then(|| text.to_string())
         });
         return Failure {
             likely_mistake: specific.or(failure.likely_mistake),
@@ -122,7 +127,10 @@ pub fn sigmoid_derivative(f: impl Fn(f64) -> f64) -> Outcome {
                 "that is σ(a)(1 − σ(a)), σ′ evaluated at a as if it were z: the argument is \
                  already σ(z), so σ′ = a(1 − a)",
             ),
-            (|a| 1.0 - a * a, "1 − a² is tanh's derivative; the sigmoid's is a(1 − a)"),
+            (
+                |a| 1.0 - a * a,
+                "1 − a² is tanh's derivative; the sigmoid's is a(1 − a)",
+            ),
             (|a| 1.0 - a, "a factor a is missing: σ′ = a(1 − a)"),
             (|a| a, "that is the output a itself, not the slope a(1 − a)"),
         ],
@@ -141,9 +149,15 @@ pub fn tanh_derivative(f: impl Fn(f64) -> f64) -> Outcome {
                 "that is 1 − tanh²(a), tanh′ evaluated at a as if it were z: the argument is \
                  already tanh z, so tanh′ = 1 − a²",
             ),
-            (|a| a * (1.0 - a), "a(1 − a) is the sigmoid's derivative; tanh's is 1 − a²"),
+            (
+                |a| a * (1.0 - a),
+                "a(1 − a) is the sigmoid's derivative; tanh's is 1 − a²",
+            ),
             (|a| 1.0 - a, "the a must be squared: tanh′ = 1 − a²"),
-            (|a| 1.0 + a * a, "the sign of a² is wrong: tanh′ = 1 − a², at most 1"),
+            (
+                |a| 1.0 + a * a,
+                "the sign of a² is wrong: tanh′ = 1 − a², at most 1",
+            ),
         ],
     )
 }
@@ -230,8 +244,13 @@ pub fn softmax(f: impl Fn(&[f64]) -> Vec<f64>) -> Outcome {
             } else if compare("", &exps, &got, 1e-9).is_ok() {
                 Some("these are the exponentials: divide each by their sum".to_string())
             } else if got.len() == exps.len()
-                && compare("", &exps.iter().map(|e| e / largest).collect::<Vec<_>>(), &got, 1e-9)
-                    .is_ok()
+                && compare(
+                    "",
+                    &exps.iter().map(|e| e / largest).collect::<Vec<_>>(),
+                    &got,
+                    1e-9,
+                )
+                .is_ok()
             {
                 Some("divide by the sum of the exponentials, not by the largest".to_string())
             } else {
