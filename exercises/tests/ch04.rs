@@ -141,6 +141,27 @@ fn wrong_epochs_fail_with_their_mistake_named() {
     assert!(mistake(check::minibatch_epoch(dropped)).contains("last, smaller batch"));
 }
 
+#[test]
+fn a_step_that_fails_because_the_gradient_does_fails_with_that_named() {
+    let unrecognised = check::gradient_descent_step(
+        |w: &mut f64, b: &mut f64, _xs: &[f64], _ys: &[f64], _eta: f64| {
+            *w += 1.0;
+            *b -= 2.0;
+        },
+        solution::mse_loss,
+    );
+    let failing = || check::mse_gradient(|_, _, _, _| [1.0, 1.0], solution::mse_loss);
+    let passing = || check::mse_gradient(solution::mse_gradient, solution::mse_loss);
+    let said = mistake(check::unless_prerequisite_fails(
+        unrecognised.clone(),
+        "mse_gradient",
+        failing,
+    ));
+    assert!(said.contains("your mse_gradient does not pass"), "{said}");
+    let kept = check::unless_prerequisite_fails(unrecognised.clone(), "mse_gradient", passing);
+    assert_eq!(kept, unrecognised);
+}
+
 network! {
     /// `ŷ = w x + b` as a network, as in the chapter.
     struct LineNetwork: 1 => identity 1

@@ -40,7 +40,12 @@ pub const EXERCISES: &[Exercise] = &[
              derivatives before you change w or b.",
             "Equation (4.5): w ← w − η ∂L/∂w, b ← b − η ∂L/∂b, both derivatives at the old (w, b).",
         ],
-        check: || gradient_descent_step(learner::gradient_descent_step, learner::mse_loss),
+        check: || {
+            let outcome = gradient_descent_step(learner::gradient_descent_step, learner::mse_loss);
+            unless_prerequisite_fails(outcome, "mse_gradient", || {
+                mse_gradient(learner::mse_gradient, learner::mse_loss)
+            })
+        },
         solution: || gradient_descent_step(solution::gradient_descent_step, solution::mse_loss),
     },
     Exercise {
@@ -53,24 +58,47 @@ pub const EXERCISES: &[Exercise] = &[
             "Equation (4.10): a batch of m points has gradient (2/m) Σ_{i∈B} (ŷᵢ − yᵢ)(xᵢ, 1): \
              m is that batch's own size, the last one's too.",
         ],
-        check: || minibatch_epoch(learner::minibatch_epoch),
+        check: || {
+            let outcome = minibatch_epoch(learner::minibatch_epoch);
+            unless_prerequisite_fails(outcome, "gradient_descent_step", || {
+                gradient_descent_step(learner::gradient_descent_step, learner::mse_loss)
+            })
+        },
         solution: || minibatch_epoch(solution::minibatch_epoch),
     },
 ];
 
+/// `outcome`, or, when it failed for no recognised reason and the learner's earlier exercise
+/// `name` (which this one may call) fails its own check too, `outcome` with that as its
+/// likely mistake.
+pub fn unless_prerequisite_fails(
+    outcome: Outcome,
+    name: &str,
+    prerequisite: impl FnOnce() -> Outcome,
+) -> Outcome {
+    match outcome {
+        Outcome::Failed(failure) if failure.likely_mistake.is_none() => {
+            let mistake = matches!(prerequisite(), Outcome::Failed(_)).then(|| {
+                format!(
+                    "your {name} does not pass its own check yet: if this function uses it, fix                      it first (cargo run --release -- exercises check ch04.{name})"
+                )
+            });
+            failure.or_mistake(mistake).into()
+        }
+        other => other,
+    }
+}
+
 /// The check's data: ten points around the line y = 2x + 1, as in the chapter.
 pub fn points() -> (Vec<f64>, Vec<f64>) {
-    let xs = [0.12, 0.45, 0.73, 0.98, 1.21, 1.37, 1.55, 1.72, 1.86, 1.97];
-    let noise = [
-        0.21, -0.33, 0.05, 0.4, -0.12, -0.27, 0.3, -0.08, 0.15, -0.36,
-    ];
-    let ys = xs
-        .iter()
-        .zip(noise)
-        .map(|(x, e)| 2.0 * x + 1.0 + e)
-        .collect();
-    (xs.to_vec(), ys)
+    let ys = XS.iter().zip(NOISE).map(|(x, e)| 2.0 * x + 1.0 + e);
+    (XS.to_vec(), ys.collect())
 }
+
+const XS: [f64; 10] = [0.12, 0.45, 0.73, 0.98, 1.21, 1.37, 1.55, 1.72, 1.86, 1.97];
+const NOISE: [f64; 10] = [
+    0.21, -0.33, 0.05, 0.4, -0.12, -0.27, 0.3, -0.08, 0.15, -0.36,
+];
 
 /// A second data set, of three points.
 const SMALL: ([f64; 3], [f64; 3]) = ([-1.0, 0.5, 2.5], [0.3, 1.9, -0.4]);
@@ -100,12 +128,8 @@ type LossFn<'a> = dyn Fn(f64, f64, &[f64], &[f64]) -> f64 + 'a;
 
 /// The loss (4.2) by the check's own arithmetic.
 fn loss(w: f64, b: f64, xs: &[f64], ys: &[f64]) -> f64 {
-    mean(
-        &residuals(w, b, xs, ys)
-            .iter()
-            .map(|r| r * r)
-            .collect::<Vec<_>>(),
-    )
+    let squares: f64 = residuals(w, b, xs, ys).iter().map(|r| r * r).sum();
+    squares / xs.len() as f64
 }
 
 /// Checks `f` as the mean squared error of a line.
@@ -121,20 +145,13 @@ pub fn mse_loss(f: impl Fn(f64, f64, &[f64], &[f64]) -> f64) -> Outcome {
             let n = xs.len() as f64;
             let near = |value: f64| relative_error(value, got) < 1e-9;
             let mistake = if near(n * expected) {
-                Some(format!(
-                    "that is the sum of the squares: divide by N = {n} for the mean"
-                ))
+                Some("that is the sum of the squares: divide by N for the mean")
             } else if near(expected / 2.0) {
-                Some("(4.2) has no ½: the mean of the squares, not half of it".to_string())
+                Some("(4.2) has no ½: the mean of the squares, not half of it")
             } else if near(expected.sqrt()) {
-                Some(
-                    "that is the root of the mean squared error: leave out the square root"
-                        .to_string(),
-                )
+                Some("that is the root of the mean squared error: leave out the square root")
             } else if near(mean(&r)) || near(-mean(&r)) {
-                Some("the residuals must be squared, or misses above and below cancel".to_string())
-            } else if near(mean(&r.iter().map(|r| r.abs()).collect::<Vec<_>>())) {
-                Some("that is the mean absolute error: square the residuals".to_string())
+                Some("the residuals must be squared, or misses above and below cancel")
             } else {
                 None
             };
@@ -142,7 +159,7 @@ pub fn mse_loss(f: impl Fn(f64, f64, &[f64], &[f64]) -> f64) -> Outcome {
                 explanation: format!(
                     "w = {w}, b = {b} on {n} points: L = {expected:.9}, you returned {got:.9}"
                 ),
-                likely_mistake: mistake,
+                likely_mistake: mistake.map(str::to_string),
             }
             .into();
         }
@@ -169,38 +186,29 @@ pub fn mse_gradient(
         if let Err(failure) = compare(&what, &expected, &got, 1e-6) {
             let n = xs.len() as f64;
             let r = residuals(w, b, &xs, &ys);
-            let scaled = |c: f64| {
-                compare(
-                    "",
-                    &expected.iter().map(|e| c * e).collect::<Vec<_>>(),
-                    &got,
-                    1e-6,
-                )
-                .is_ok()
-            };
             let close = |a: f64, b: f64| relative_error(a, b) < 1e-6;
+            let scaled = |c: f64| (0..2).all(|i| close(c * expected[i], got[i]));
             let mistake = if scaled(n) {
-                Some(format!(
-                    "the gradient is N = {n} times too large: it is summed over the points, \
-                     not averaged (the 1/N of (4.2))"
-                ))
+                Some(
+                    "the gradient is N times too large: it is summed over the points, not \
+                     averaged (the 1/N of (4.2))",
+                )
             } else if scaled(-1.0) {
                 Some(
                     "the gradient has the wrong sign: the residual is ŷ − y (with y − ŷ, keep \
-                     the minus sign of its inner derivative)"
-                        .to_string(),
+                     the minus sign of its inner derivative)",
                 )
             } else if scaled(0.5) {
-                Some("the factor of 2 from differentiating the square is missing".to_string())
+                Some("the factor of 2 from differentiating the square is missing")
             } else if close(got[0], 2.0 * mean(&r)) && close(got[1], expected[1]) {
-                Some("∂L/∂w needs the factor xᵢ: ∂rᵢ/∂w = xᵢ".to_string())
+                Some("∂L/∂w needs the factor xᵢ: ∂rᵢ/∂w = xᵢ")
             } else if close(got[0], expected[0]) && close(got[1], expected[0]) {
-                Some("∂L/∂b has no factor xᵢ: ∂rᵢ/∂b = 1".to_string())
+                Some("∂L/∂b has no factor xᵢ: ∂rᵢ/∂b = 1")
             } else {
                 None
             };
             return Failure {
-                likely_mistake: mistake.or(failure.likely_mistake),
+                likely_mistake: mistake.map(str::to_string).or(failure.likely_mistake),
                 ..failure
             }
             .into();
@@ -241,20 +249,19 @@ pub fn gradient_descent_step(
             let stale_b = w - eta * g[0];
             let g_later = central_differences(l, &[stale_b, b], 1e-5);
             let mistake = if scaled(-1.0) {
-                Some("the step goes uphill, along the gradient: subtract η ∇L".to_string())
+                Some("the step goes uphill, along the gradient: subtract η ∇L")
             } else if scaled(1.0 / eta) {
-                Some("the step is the gradient itself: multiply it by η".to_string())
+                Some("the step is the gradient itself: multiply it by η")
             } else if relative_error(-eta * g_later[1], got[1]) < 1e-6 {
                 Some(
                     "∂L/∂b was computed after w had moved: compute both derivatives at the old \
-                     (w, b) before changing either"
-                        .to_string(),
+                     (w, b) before changing either",
                 )
             } else {
                 None
             };
             return Failure {
-                likely_mistake: mistake.or(failure.likely_mistake),
+                likely_mistake: mistake.map(str::to_string).or(failure.likely_mistake),
                 ..failure
             }
             .into();
@@ -286,11 +293,42 @@ pub fn gradient_descent_step(
 enum Epoch {
     Right,
     DividedByN,
-    Summed,
     OneFullStep,
     IndexOrder,
     StaleGradients,
     LastBatchDropped,
+}
+
+impl Epoch {
+    const WRONG: [Epoch; 5] = [
+        Epoch::DividedByN,
+        Epoch::OneFullStep,
+        Epoch::IndexOrder,
+        Epoch::StaleGradients,
+        Epoch::LastBatchDropped,
+    ];
+
+    /// What this way of getting it wrong does wrong.
+    fn mistake(self) -> &'static str {
+        match self {
+            Epoch::Right => "none",
+            Epoch::DividedByN => {
+                "each batch's gradient is a mean over its own m points: divide by m, not by N"
+            }
+            Epoch::OneFullStep => {
+                "that is one step of batch gradient descent: take one step per batch of batch_size points"
+            }
+            Epoch::IndexOrder => {
+                "the batches are cut from `order`, not from the points in the order 0, 1, 2, …"
+            }
+            Epoch::StaleGradients => {
+                "every batch's gradient was taken at the epoch's starting (w, b): step after each batch, so that the next gradient is taken at the new line"
+            }
+            Epoch::LastBatchDropped => {
+                "the last, smaller batch was skipped: it is a step too, with its own m"
+            }
+        }
+    }
 }
 
 /// An epoch as the check computes it, right or wrong in one of the ways of [`Epoch`].
@@ -317,7 +355,6 @@ fn epoch(start: [f64; 2], order: &[usize], m: usize, eta: f64, variant: Epoch) -
         };
         let divisor = match variant {
             Epoch::DividedByN => n as f64,
-            Epoch::Summed => 1.0,
             _ => batch.len() as f64,
         };
         let g = central_differences(|p| loss(p[0], p[1], &bx, &by), &[at_w, at_b], 1e-5);
@@ -341,32 +378,6 @@ pub fn minibatch_epoch(
         ([1.0, 1.0], 1, 0.05),
         ([0.0, 0.0], 10, 0.3),
     ];
-    let mistakes = [
-        (
-            Epoch::DividedByN,
-            "each batch's gradient is a mean over its own m points: divide by m, not by N",
-        ),
-        (
-            Epoch::Summed,
-            "a batch's gradient is the mean over its points (the 2/m of (4.10)), not their sum",
-        ),
-        (
-            Epoch::OneFullStep,
-            "that is one step of batch gradient descent: take one step per batch of batch_size points",
-        ),
-        (
-            Epoch::IndexOrder,
-            "the batches are cut from `order`, not from the points in the order 0, 1, 2, …",
-        ),
-        (
-            Epoch::StaleGradients,
-            "every batch's gradient was taken at the epoch's starting (w, b): step after each batch, so that the next gradient is taken at the new line",
-        ),
-        (
-            Epoch::LastBatchDropped,
-            "the last, smaller batch was skipped: it is a step too, with its own m",
-        ),
-    ];
     for (start, m, eta) in runs {
         let [mut w, mut b] = start;
         if let Err(outcome) = guarded(|| f(&mut w, &mut b, &xs, &ys, &order, m, eta)) {
@@ -377,13 +388,13 @@ pub fn minibatch_epoch(
             "[w, b] after an epoch from {start:?}, batch size {m}, η = {eta}, order {order:?}"
         );
         if let Err(failure) = compare(&what, &expected, &[w, b], 1e-8) {
-            let mistake = mistakes
-                .iter()
-                .find(|(variant, _)| {
-                    let wrong = epoch(start, &order, m, eta, *variant);
+            let mistake = Epoch::WRONG
+                .into_iter()
+                .find(|&variant| {
+                    let wrong = epoch(start, &order, m, eta, variant);
                     wrong != expected && compare("", &wrong, &[w, b], 1e-8).is_ok()
                 })
-                .map(|(_, text)| text.to_string());
+                .map(|variant| variant.mistake().to_string());
             return Failure {
                 likely_mistake: mistake.or(failure.likely_mistake),
                 ..failure
