@@ -160,6 +160,24 @@ fn a_step_that_fails_because_the_gradient_does_fails_with_that_named() {
     assert!(said.contains("your mse_gradient does not pass"), "{said}");
     let kept = check::unless_prerequisite_fails(unrecognised.clone(), "mse_gradient", passing);
     assert_eq!(kept, unrecognised);
+    // A step that goes uphill because the gradient it calls has the wrong sign.
+    let uphill = check::gradient_descent_step(
+        |w: &mut f64, b: &mut f64, xs: &[f64], ys: &[f64], eta: f64| {
+            let [dw, db] = solution::mse_gradient(*w, *b, xs, ys);
+            *w += eta * dw;
+            *b += eta * db;
+        },
+        solution::mse_loss,
+    );
+    let said = mistake(check::unless_prerequisite_fails(
+        uphill,
+        "mse_gradient",
+        failing,
+    ));
+    assert!(
+        said.contains("uphill") && said.contains("or, more likely, your mse_gradient"),
+        "{said}"
+    );
 }
 
 network! {

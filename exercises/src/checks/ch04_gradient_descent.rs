@@ -68,25 +68,27 @@ pub const EXERCISES: &[Exercise] = &[
     },
 ];
 
-/// `outcome`, or, when it failed for no recognised reason and the learner's earlier exercise
-/// `name` (which this one may call) fails its own check too, `outcome` with that as its
-/// likely mistake.
+/// `outcome`, and when it failed while the learner's earlier exercise `name` (which this one
+/// may call) fails its own check too, with that named as a likely cause.
 pub fn unless_prerequisite_fails(
     outcome: Outcome,
     name: &str,
     prerequisite: impl FnOnce() -> Outcome,
 ) -> Outcome {
-    match outcome {
-        Outcome::Failed(failure) if failure.likely_mistake.is_none() => {
-            let mistake = matches!(prerequisite(), Outcome::Failed(_)).then(|| {
-                format!(
-                    "your {name} does not pass its own check yet: if this function uses it, fix                      it first (cargo run --release -- exercises check ch04.{name})"
-                )
-            });
-            failure.or_mistake(mistake).into()
-        }
-        other => other,
+    let Outcome::Failed(mut failure) = outcome else {
+        return outcome;
+    };
+    if matches!(prerequisite(), Outcome::Failed(_)) {
+        let cause = format!(
+            "your {name} does not pass its own check yet: if this function uses it, fix it \
+             first (cargo run --release -- exercises check ch04.{name})"
+        );
+        failure.likely_mistake = Some(match failure.likely_mistake {
+            Some(mistake) => format!("{mistake}; or, more likely, {cause}"),
+            None => cause,
+        });
     }
+    failure.into()
 }
 
 /// The check's data: ten points around the line y = 2x + 1, as in the chapter.
