@@ -240,6 +240,31 @@ fn forward_to_use(
     }
 }
 
+/// A vector as a one-column matrix.
+fn column(entries: &[f64]) -> Matrix {
+    Matrix {
+        rows: entries.len(),
+        cols: 1,
+        entries: entries.to_vec(),
+    }
+}
+
+/// Compares the gradient `got` with `expected`, shape first; `mistake` is named if `got` is
+/// `variant`, or has the transposed shape.
+fn gradient(
+    what: &str,
+    expected: &Matrix,
+    got: &Matrix,
+    variant: Option<&Matrix>,
+    mistake: &str,
+) -> Result<(), Failure> {
+    shape(what, got, expected.rows, expected.cols, mistake)?;
+    compare(what, &expected.entries, &got.entries, 1e-6).map_err(|failure| match variant {
+        Some(variant) => looks_like(failure, &got.entries, &variant.entries, mistake),
+        None => failure,
+    })
+}
+
 /// Checks `f` as a dense layer's backward pass, against central differences of
 /// `L = ⟨δ, forward(W, b, a)⟩`, whose gradient with respect to z is δ.
 pub fn dense_backward(
@@ -255,97 +280,64 @@ pub fn dense_backward(
             Ok(got) => got,
             Err(outcome) => return outcome,
         };
-        let loss = |layer: &Layer, input: &Matrix| paired(&delta, &forward(layer, input));
-        let with = |entries: &[f64], part: usize| {
-            let mut probe = layer.clone();
-            match part {
-                0 => probe.weights.entries = entries.to_vec(),
-                _ => probe.bias = entries.to_vec(),
-            }
-            probe
+        // Central differences of L with respect to W (part 0), b (1) or a (2).
+        let numeric = |part: usize, at: &[f64]| {
+            let loss = |v: &[f64]| {
+                let (mut probe, mut a) = (layer.clone(), input.clone());
+                match part {
+                    0 => probe.weights.entries = v.to_vec(),
+                    1 => probe.bias = v.to_vec(),
+                    _ => a.entries = v.to_vec(),
+                }
+                paired(&delta, &forward(&probe, &a))
+            };
+            central_differences(loss, at, 1e-5)
         };
-        let weights =
-            central_differences(|w| loss(&with(w, 0), &input), &layer.weights.entries, 1e-5);
-        let bias = central_differences(|b| loss(&with(b, 1), &input), &layer.bias, 1e-5);
-        let input_gradient = central_differences(
-            |a| {
-                loss(
-                    &layer,
-                    &Matrix {
-                        entries: a.to_vec(),
-                        ..input.clone()
-                    },
-                )
-            },
-            &input.entries,
-            1e-5,
+        let weights = Matrix {
+            rows: outputs,
+            cols: inputs,
+            entries: numeric(0, &layer.weights.entries),
+        };
+        let bias = column(&numeric(1, &layer.bias));
+        let input_gradient = Matrix {
+            entries: numeric(2, &input.entries),
+            ..input.clone()
+        };
+        let mean = column(
+            &bias
+                .entries
+                .iter()
+                .map(|b| b / samples as f64)
+                .collect::<Vec<_>>(),
         );
         let case = format!("a {outputs} × {inputs} layer, batch of {samples}");
-        let result = shape(
+        let result = gradient(
             &format!("∂L/∂W for {case}"),
+            &weights,
             &got.weights,
-            outputs,
-            inputs,
+            Some(&transpose(&weights)),
             TRANSPOSED_W,
         )
         .and_then(|()| {
-            compare(
-                &format!("∂L/∂W for {case}"),
-                &weights,
-                &got.weights.entries,
-                1e-7,
-            )
-        })
-        .map_err(|failure| {
-            let swapped = transpose(&Matrix {
-                rows: outputs,
-                cols: inputs,
-                entries: weights.clone(),
-            });
-            looks_like(
-                failure,
-                &got.weights.entries,
-                &swapped.entries,
-                TRANSPOSED_W,
+            gradient(
+                &format!("∂L/∂b for {case}"),
+                &bias,
+                &column(&got.bias),
+                Some(&mean),
+                MEAN_BIAS,
             )
         })
         .and_then(|()| {
-            if got.bias.len() != outputs {
-                return Err(Failure::new(format!(
-                    "∂L/∂b for {case} has {} entries; it should have {outputs}, one per unit",
-                    got.bias.len()
-                )));
-            }
-            compare(&format!("∂L/∂b for {case}"), &bias, &got.bias, 1e-7).map_err(|failure| {
-                let mean: Vec<f64> = bias.iter().map(|b| b / samples as f64).collect();
-                looks_like(
-                    failure,
-                    &got.bias,
-                    &mean,
-                    "∂L/∂b is the errors summed over the batch (6.8), \
-                        not their mean: the 1/m of the loss is already inside δ",
-                )
-            })
-        })
-        .and_then(|()| {
-            let what = format!("∂L/∂a for {case}");
-            shape(
-                &what,
+            // W δ fits only a square layer (elsewhere it does not even have a shape).
+            let untransposed =
+                (outputs == inputs).then(|| product(&layer.weights, &delta, false, false));
+            gradient(
+                &format!("∂L/∂a for {case}"),
+                &input_gradient,
                 &got.input,
-                inputs,
-                samples,
-                "∂L/∂a has the shape of a, n_in × m",
-            )?;
-            compare(&what, &input_gradient, &got.input.entries, 1e-7).map_err(|failure| {
-                let untransposed = product(&layer.weights, &delta, false, false);
-                looks_like(
-                    failure,
-                    &got.input.entries,
-                    &untransposed.entries,
-                    "this is W δ: the error goes \
-                        back along the columns of W, ∂L/∂a = Wᵀ δ (6.6)",
-                )
-            })
+                untransposed.as_ref(),
+                UNTRANSPOSED_W,
+            )
         });
         if let Err(failure) = result {
             return failure.into();
@@ -356,6 +348,11 @@ pub fn dense_backward(
         SHAPES.len()
     ))
 }
+
+const MEAN_BIAS: &str = "∂L/∂b is the errors summed over the batch (6.8), not their mean: \
+                         the 1/m of the loss is already inside δ";
+const UNTRANSPOSED_W: &str = "this is W δ: the error goes back along the columns of W, \
+                              ∂L/∂a = Wᵀ δ (6.6), which is n_in × m";
 
 fn transpose(m: &Matrix) -> Matrix {
     let mut out = Matrix::zeros(m.cols, m.rows);
@@ -434,7 +431,11 @@ pub fn hidden_error(
             );
             paired(&next_delta, &forward(&next, &a))
         };
-        let expected = central_differences(loss, &z.entries, 1e-5);
+        // The learner's forward pass runs here too: a panic in it is a verdict, not a crash.
+        let expected = match guarded(|| central_differences(loss, &z.entries, 1e-5)) {
+            Ok(expected) => expected,
+            Err(outcome) => return outcome,
+        };
         if let Err(failure) = compare(&what, &expected, &got.entries, 1e-7) {
             let diagnosed = bp2_variants(&next.weights, &next_delta, &z)
                 .into_iter()
@@ -540,40 +541,14 @@ pub fn two_layer_gradients(
         };
         let network =
             format!("{inputs} => sigmoid {hidden} => softmax {classes}, batch of {samples}");
-        let shapes = shape(
-            &format!("∂L/∂W¹ for {network}"),
-            &got.hidden_weights,
-            hidden,
-            inputs,
-            TRANSPOSED_W,
-        )
-        .and_then(|()| {
-            shape(
-                &format!("∂L/∂W² for {network}"),
-                &got.output_weights,
-                classes,
-                hidden,
-                TRANSPOSED_W,
-            )
-        });
-        if let Err(failure) = shapes {
-            return failure.into();
-        }
-        if (got.hidden_bias.len(), got.output_bias.len()) != (hidden, classes) {
-            return Failure::new(format!(
-                "for {network}, ∂L/∂b¹ and ∂L/∂b² have {} and {} entries; they should have {hidden} and {classes}",
-                got.hidden_bias.len(),
-                got.output_bias.len()
-            ))
-            .into();
-        }
-        let theta = flatten(&TwoLayerGradients {
-            hidden_weights: net.hidden.weights.clone(),
-            hidden_bias: net.hidden.bias.clone(),
-            output_weights: net.output.weights.clone(),
-            output_bias: net.output.bias.clone(),
-        });
-        let unflatten = |theta: &[f64]| {
+        let parameters = [
+            &net.hidden.weights.entries[..],
+            &net.hidden.bias,
+            &net.output.weights.entries,
+            &net.output.bias,
+        ];
+        let theta: Vec<f64> = parameters.concat();
+        let loss = |theta: &[f64]| {
             let (w1, rest) = theta.split_at(hidden * inputs);
             let (b1, rest) = rest.split_at(hidden);
             let (w2, b2) = rest.split_at(classes * hidden);
@@ -585,53 +560,63 @@ pub fn two_layer_gradients(
                 },
                 bias: b.to_vec(),
             };
-            TwoLayer {
-                hidden: part(hidden, inputs, w1, b1),
-                output: part(classes, hidden, w2, b2),
+            let a1 = map(&forward(&part(hidden, inputs, w1, b1), &x), sigmoid);
+            cross_entropy(&forward(&part(classes, hidden, w2, b2), &a1), &labels).0
+        };
+        let expected = match guarded(|| central_differences(loss, &theta, 1e-5)) {
+            Ok(expected) => expected,
+            Err(outcome) => return outcome,
+        };
+        let mut rest = &expected[..];
+        let mut block = |rows: usize, cols: usize| {
+            let (entries, after) = rest.split_at(rows * cols);
+            rest = after;
+            Matrix {
+                rows,
+                cols,
+                entries: entries.to_vec(),
             }
         };
-        let loss = |theta: &[f64]| {
-            let net = unflatten(theta);
-            let a1 = map(&forward(&net.hidden, &x), sigmoid);
-            cross_entropy(&forward(&net.output, &a1), &labels).0
-        };
-        let expected = central_differences(loss, &theta, 1e-5);
-        let got = flatten(&got);
         let blocks = [
-            ("∂L/∂W¹", 0, hidden * inputs),
-            ("∂L/∂b¹", hidden * inputs, hidden),
-            ("∂L/∂W²", hidden * (inputs + 1), classes * hidden),
-            ("∂L/∂b²", hidden * (inputs + 1) + classes * hidden, classes),
+            (
+                "∂L/∂W¹",
+                block(hidden, inputs),
+                got.hidden_weights.clone(),
+                true,
+            ),
+            ("∂L/∂b¹", block(hidden, 1), column(&got.hidden_bias), false),
+            (
+                "∂L/∂W²",
+                block(classes, hidden),
+                got.output_weights.clone(),
+                true,
+            ),
+            ("∂L/∂b²", block(classes, 1), column(&got.output_bias), false),
         ];
-        for (name, start, len) in blocks {
-            let range = start..start + len;
+        for (name, expected_block, got_block, is_weight) in &blocks {
+            let transposed = is_weight.then(|| transpose(expected_block));
             let what = format!("{name} for {network}");
-            if let Err(failure) = compare(&what, &expected[range.clone()], &got[range], 1e-6) {
-                let mut failure = two_layer_variants(&net, &x, &labels)
-                    .into_iter()
-                    .fold(failure, |failure, (variant, mistake)| {
-                        looks_like(failure, &got, &variant, &mistake)
-                    });
-                if failure.likely_mistake.is_none() && name.starts_with("∂L/∂W") {
-                    let (rows, cols) = if name == "∂L/∂W¹" {
-                        (hidden, inputs)
-                    } else {
-                        (classes, hidden)
-                    };
-                    let right = transpose(&Matrix {
-                        rows,
-                        cols,
-                        entries: expected[start..start + len].to_vec(),
-                    });
-                    failure = looks_like(
-                        failure,
-                        &got[start..start + len],
-                        &right.entries,
-                        TRANSPOSED_W,
-                    );
-                }
-                return failure.or_mistake(mistake_of_scale(&expected, &got)).into();
+            let Err(mut failure) = gradient(
+                &what,
+                expected_block,
+                got_block,
+                transposed.as_ref(),
+                TRANSPOSED_W,
+            ) else {
+                continue;
+            };
+            if failure.likely_mistake.as_deref() == Some(TRANSPOSED_W) {
+                return failure.into();
             }
+            // A diagnosis from all four gradients at once beats one from a single block.
+            let got = flatten(&got);
+            if let Some(scale) = mistake_of_scale(&expected, &got) {
+                failure.likely_mistake = Some(scale);
+            }
+            for (variant, mistake) in two_layer_variants(&net, &x, &labels) {
+                failure = looks_like(failure, &got, &variant, &mistake);
+            }
+            return failure.into();
         }
     }
     Outcome::Passed(format!(
