@@ -8,6 +8,16 @@ use crate::ch06_backpropagation::{Layer, LayerGradients, Matrix, TwoLayer, TwoLa
 use crate::grade::{Failure, Outcome, central_differences, compare, guarded, mistake_of_scale};
 use crate::{ch06_backpropagation as learner, solutions::ch06_backpropagation as solution};
 
+/// The value of `guarded(|| …)`, or return its verdict.
+macro_rules! run {
+    ($body:expr) => {
+        match guarded(|| $body) {
+            Ok(value) => value,
+            Err(outcome) => return outcome,
+        }
+    };
+}
+
 /// Chapter 6's exercises.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
@@ -108,23 +118,21 @@ fn product(a: &Matrix, b: &Matrix, transpose_a: bool, transpose_b: bool) -> Matr
     out
 }
 
-fn map(m: &Matrix, f: impl Fn(f64) -> f64) -> Matrix {
+/// A matrix of `m`'s shape holding `entries`.
+fn shaped(m: &Matrix, entries: Vec<f64>) -> Matrix {
     Matrix {
-        entries: m.entries.iter().map(|&x| f(x)).collect(),
+        entries,
         ..m.clone()
     }
 }
 
+fn map(m: &Matrix, f: impl Fn(f64) -> f64) -> Matrix {
+    shaped(m, m.entries.iter().map(|&x| f(x)).collect())
+}
+
 fn hadamard(a: &Matrix, b: &Matrix) -> Matrix {
-    Matrix {
-        entries: a
-            .entries
-            .iter()
-            .zip(&b.entries)
-            .map(|(x, y)| x * y)
-            .collect(),
-        ..a.clone()
-    }
+    let entries = a.entries.iter().zip(&b.entries).map(|(x, y)| x * y);
+    shaped(a, entries.collect())
 }
 
 fn row_sums(m: &Matrix) -> Vec<f64> {
@@ -194,10 +202,7 @@ pub fn dense_forward(f: impl Fn(&Layer, &Matrix) -> Matrix) -> Outcome {
     for (case, &(outputs, inputs, samples)) in SHAPES.iter().enumerate() {
         let layer = layer(outputs, inputs, case as f64);
         let input = filled(inputs, samples, case as f64 + 7.0);
-        let got = match guarded(|| f(&layer, &input)) {
-            Ok(got) => got,
-            Err(outcome) => return outcome,
-        };
+        let got = run!(f(&layer, &input));
         let what = format!("z for a {outputs} × {inputs} layer and a batch of {samples}");
         if let Err(failure) = shape(
             &what,
@@ -226,10 +231,13 @@ pub fn dense_forward(f: impl Fn(&Layer, &Matrix) -> Matrix) -> Outcome {
     ))
 }
 
+/// A dense layer's forward pass, boxed.
+type Forward = Box<dyn Fn(&Layer, &Matrix) -> Matrix>;
+
 /// The learner's forward pass if it passes its check, the check's own otherwise, and which.
 fn forward_to_use(
     forward: impl Fn(&Layer, &Matrix) -> Matrix + Copy + 'static,
-) -> (Box<dyn Fn(&Layer, &Matrix) -> Matrix>, &'static str) {
+) -> (Forward, &'static str) {
     if dense_forward(forward).passed() {
         (Box::new(forward), "your dense_forward")
     } else {
@@ -276,10 +284,7 @@ pub fn dense_backward(
         let layer = layer(outputs, inputs, case as f64 + 1.0);
         let input = filled(inputs, samples, case as f64 + 3.0);
         let delta = filled(outputs, samples, case as f64 + 5.0);
-        let got = match guarded(|| f(&layer, &input, &delta)) {
-            Ok(got) => got,
-            Err(outcome) => return outcome,
-        };
+        let got = run!(f(&layer, &input, &delta));
         // Central differences of L with respect to W (part 0), b (1) or a (2).
         let numeric = |part: usize, at: &[f64]| {
             let loss = |v: &[f64]| {
@@ -293,23 +298,10 @@ pub fn dense_backward(
             };
             central_differences(loss, at, 1e-5)
         };
-        let weights = Matrix {
-            rows: outputs,
-            cols: inputs,
-            entries: numeric(0, &layer.weights.entries),
-        };
+        let weights = shaped(&layer.weights, numeric(0, &layer.weights.entries));
         let bias = column(&numeric(1, &layer.bias));
-        let input_gradient = Matrix {
-            entries: numeric(2, &input.entries),
-            ..input.clone()
-        };
-        let mean = column(
-            &bias
-                .entries
-                .iter()
-                .map(|b| b / samples as f64)
-                .collect::<Vec<_>>(),
-        );
+        let input_gradient = shaped(&input, numeric(2, &input.entries));
+        let mean = map(&bias, |b| b / samples as f64);
         let case = format!("a {outputs} × {inputs} layer, batch of {samples}");
         let result = gradient(
             &format!("∂L/∂W for {case}"),
@@ -412,30 +404,18 @@ pub fn hidden_error(
         let z = filled(units, samples, case as f64 + 13.0);
         let a = map(&z, sigmoid);
         let next_delta = filled(next_units, samples, case as f64 + 17.0);
-        let got = match guarded(|| f(&next.weights, &next_delta, &z, &a)) {
-            Ok(got) => got,
-            Err(outcome) => return outcome,
-        };
+        let got = run!(f(&next.weights, &next_delta, &z, &a));
         let what =
             format!("δ^ℓ for {units} sigmoid units feeding {next_units}, batch of {samples}");
         if let Err(failure) = shape(&what, &got, units, samples, UNTRANSPOSED) {
             return failure.into();
         }
         let loss = |z: &[f64]| {
-            let a = map(
-                &Matrix {
-                    entries: z.to_vec(),
-                    ..a.clone()
-                },
-                sigmoid,
-            );
+            let a = map(&shaped(&a, z.to_vec()), sigmoid);
             paired(&next_delta, &forward(&next, &a))
         };
         // The learner's forward pass runs here too: a panic in it is a verdict, not a crash.
-        let expected = match guarded(|| central_differences(loss, &z.entries, 1e-5)) {
-            Ok(expected) => expected,
-            Err(outcome) => return outcome,
-        };
+        let expected = run!(central_differences(loss, &z.entries, 1e-5));
         if let Err(failure) = compare(&what, &expected, &got.entries, 1e-7) {
             let diagnosed = bp2_variants(&next.weights, &next_delta, &z)
                 .into_iter()
@@ -535,10 +515,7 @@ pub fn two_layer_gradients(
         };
         let x = filled(inputs, samples, seed + 2.0);
         let labels: Vec<usize> = (0..samples).map(|i| (i * 2 + case) % classes).collect();
-        let got = match guarded(|| f(&net, &x, &labels)) {
-            Ok(got) => got,
-            Err(outcome) => return outcome,
-        };
+        let got = run!(f(&net, &x, &labels));
         let network =
             format!("{inputs} => sigmoid {hidden} => softmax {classes}, batch of {samples}");
         let parameters = [
@@ -563,10 +540,7 @@ pub fn two_layer_gradients(
             let a1 = map(&forward(&part(hidden, inputs, w1, b1), &x), sigmoid);
             cross_entropy(&forward(&part(classes, hidden, w2, b2), &a1), &labels).0
         };
-        let expected = match guarded(|| central_differences(loss, &theta, 1e-5)) {
-            Ok(expected) => expected,
-            Err(outcome) => return outcome,
-        };
+        let expected = run!(central_differences(loss, &theta, 1e-5));
         let mut rest = &expected[..];
         let mut block = |rows: usize, cols: usize| {
             let (entries, after) = rest.split_at(rows * cols);
