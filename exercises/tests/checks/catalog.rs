@@ -1,4 +1,4 @@
-//! The exercises keep their promises: every reference solution passes its check, every stub
+//! The catalog keeps its promises: every reference solution passes its check, every stub
 //! that is still a `todo!()` is reported as not started (never as a crash), and typical wrong
 //! answers fail with the mistake they make named.
 
