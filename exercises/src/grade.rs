@@ -140,11 +140,31 @@ pub fn compare(what: &str, expected: &[f64], got: &[f64], tolerance: f64) -> Res
     }
     Err(Failure {
         explanation: format!(
-            "{what}: entry {worst} should be {:.6e}, you returned {:.6e} (relative error {error:.1e})",
-            expected[worst], got[worst]
+            "{what}: entry {worst} should be {}, you returned {} (relative error {error:.1e})",
+            show(expected[worst]),
+            show(got[worst])
         ),
         likely_mistake: mistake_of_scale(expected, got),
     })
+}
+
+/// A number as a learner reads it: seven significant digits, in scientific notation only when
+/// it is very large or very small.
+pub fn show(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    if (1e-3..1e6).contains(&x.abs()) {
+        let digits = (6 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+        let text = format!("{x:.digits$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        }
+    } else {
+        format!("{x:.6e}")
+    }
 }
 
 /// If `got` is `expected` times one constant, the constant's usual meaning: a missing or extra
@@ -227,6 +247,15 @@ mod tests {
         assert!(failure.explanation.contains("entry 1"), "{failure:?}");
         assert!(compare("g", &[1.0], &[f64::NAN], 1e-9).is_err());
         assert!(compare("g", &[1.0], &[1.0, 2.0], 1e-9).is_err());
+    }
+
+    #[test]
+    fn numbers_are_shown_as_a_learner_reads_them() {
+        assert_eq!(show(-1.3333333333), "-1.333333");
+        assert_eq!(show(0.0), "0");
+        assert_eq!(show(2.5), "2.5");
+        assert_eq!(show(101770.0), "101770");
+        assert_eq!(show(1.5e-9), "1.500000e-9");
     }
 
     #[test]
