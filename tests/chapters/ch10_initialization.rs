@@ -338,8 +338,8 @@ fn measured_and_predicted_gains(phi: Phi, init: Init) -> Vec<(f64, f64)> {
 /// (10.7) Going back, each layer multiplies the variance of the error δ by its gain
 /// n · Var(w) · E[φ′(z)²]. Measured on the chapter's 10-layer stacks (f32, 128 Gaussian inputs)
 /// for tanh and sigmoid with Xavier weights and for saturated tanh (unit-normal weights): each
-/// layer's Var(δˡ) / Var(δˡ⁺¹) is its gain within 15%, and Var(δ¹) / Var(δ¹⁰) is the product
-/// of the nine gains within 25%. Leaving out φ′ would fail both: σ′ ≤ 1/4 puts the sigmoid's
+/// layer's Var(δˡ) / Var(δˡ⁺¹) is its gain within 20%, and Var(δ¹) / Var(δ¹⁰) is the product
+/// of the nine gains within a factor 1.5. Leaving out φ′ would fail both: σ′ ≤ 1/4 puts the sigmoid's
 /// gains below 1/16; E[tanh′(z)²] rises from about 0.46 in the first Xavier layer to 0.9 in the
 /// last (their product is below 0.1), and is about 0.03 when saturated. Leaving out n would be
 /// off by a factor 256.
@@ -357,15 +357,18 @@ fn eq_10_7_each_layer_multiplies_the_gradient_by_its_gain() {
         let gains = measured_and_predicted_gains(phi, init);
         for (l, &(measured, predicted)) in gains.iter().enumerate() {
             assert!(
-                (measured / predicted - 1.0).abs() < 0.15,
+                (measured / predicted - 1.0).abs() < 0.2,
                 "{phi:?} {init:?}, layer {}: Var(δˡ)/Var(δˡ⁺¹) = {measured}, gain {predicted}",
                 l + 1
             );
         }
+        // Nine layers compound nine sampling errors (and, in the saturated stack, how another
+        // CPU's matrix kernel rounds a ≈ ±1): within a factor 1.5, which leaving out φ′ (a
+        // factor below 0.1, or 0.03⁹ saturated) or n (256⁹) misses by orders of magnitude.
         let measured: f64 = gains.iter().map(|g| g.0).product();
         let predicted: f64 = gains.iter().map(|g| g.1).product();
         assert!(
-            (measured / predicted - 1.0).abs() < 0.25,
+            (measured / predicted).ln().abs() < 1.5f64.ln(),
             "{phi:?} {init:?}: Var(δ¹)/Var(δ¹⁰) = {measured}, product of the gains {predicted}"
         );
     }
