@@ -17,7 +17,6 @@ pub mod ch09_optimizers;
 pub mod ch10_initialization;
 pub mod ch11_batch_norm;
 pub mod ch12_regularization;
-pub mod exercise_runner;
 pub mod hand_wired;
 pub mod headline;
 pub mod predict;

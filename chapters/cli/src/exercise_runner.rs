@@ -1,6 +1,6 @@
 //! `nabla exercises`: lists the learner's exercises with their status, checks them, and shows
 //! their hints one at a time. The exercises, their checks and their hints live in the
-//! `exercises/` crate; this module only prints.
+//! `exercises/` crate; this module only prints. `watch.rs` re-runs a check after each save.
 
 use exercises::{Exercise, Outcome, all, select};
 use std::io::{self, Write};
@@ -95,7 +95,8 @@ pub fn hint(id: &str, level: usize, out: &mut dyn Write) -> Result<(), String> {
     write(out).map_err(|e| e.to_string())
 }
 
-fn unknown(selector: &str) -> String {
+/// The error for a selector that names no exercise and no chapter.
+pub fn unknown(selector: &str) -> String {
     format!(
         "no exercise or chapter `{selector}`: `cargo run --release -- exercises` lists them \
          (ids look like ch05.mse_gradient; a chapter is ch05 or 5)"

@@ -21,7 +21,7 @@ struct Row {
 /// The rows of the table under the README's heading "When something is wrong".
 fn rows() -> Vec<Row> {
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
             .expect("the README is readable");
     let section = readme
         .split("## When something is wrong")

@@ -1,0 +1,255 @@
+//! `nabla`: run the headline MNIST training, its benchmark, or a chapter's program.
+#![forbid(unsafe_code)]
+
+mod args;
+mod exercise_runner;
+mod watch;
+
+use args::{ChapterOptions, Cli, Command, ExerciseAction};
+use chapters::headline::{self, Checkpoints, RunConfig};
+use chapters::predict;
+use chapters::preflight;
+use chapters::session::{captured_output_path, default_figures_dir, long_output_id};
+use chapters::{CHAPTERS, Chapter, Session, find_chapter};
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.run.validation.is_some() && cli.run.early_stopping.is_none() {
+        eprintln!(
+            "error: --validation N sets the size of early stopping's validation set, and this \
+             run does not stop early: add --early-stopping PATIENCE"
+        );
+        return ExitCode::from(2);
+    }
+    let figures = cli.run.figures.clone().unwrap_or_else(default_figures_dir);
+    let result = match cli.command.unwrap_or(Command::Train) {
+        Command::Train => {
+            // The headline run draws into target/figures unless told otherwise, so that runs
+            // with other settings do not overwrite the book's figures.
+            let figures = cli
+                .run
+                .figures
+                .clone()
+                .unwrap_or_else(headline::run_figures_dir);
+            let checkpoints = cli.run.checkpoint.clone().map(|dir| Checkpoints {
+                dir,
+                resume: cli.run.resume,
+            });
+            train(
+                &cli.run.config(),
+                checkpoints.as_ref(),
+                cli.run.replace_checkpoints,
+                &figures,
+                cli.run.save.as_deref(),
+            )
+        }
+        Command::Bench => bench(&cli.run.config()),
+        Command::Exercises { action } => return exercises_command(action),
+        Command::List => {
+            println!("train   the headline MNIST network (the default)");
+            println!("bench   time the headline recipe");
+            println!("figures run every chapter, redrawing figures and recapturing outputs");
+            println!("predict classify a handwritten digit (a PNG or an MNIST test image)");
+            println!("exercises  the exercises: their status, checks and hints");
+            for chapter in CHAPTERS {
+                println!("{:<7} {}", chapter.id, chapter.title);
+            }
+            Ok(())
+        }
+        Command::Figures { only: None } => regenerate_book(figures, CHAPTERS, true),
+        Command::Figures { only: Some(id) } => match find_chapter(&id) {
+            Some(chapter) => regenerate_book(figures, std::slice::from_ref(chapter), false),
+            None => {
+                eprintln!("error: unknown chapter `{id}`; `nabla list` shows them");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Predict(args) => {
+            let digit = match (args.image, args.test_index) {
+                (Some(path), _) => predict::Digit::Image(path),
+                (None, index) => predict::Digit::TestIndex(index.unwrap_or_default()),
+            };
+            let model = args.model.as_deref();
+            predict::run(&digit, model, &cli.run.config(), &mut std::io::stdout())
+        }
+        Command::Chapter(words) => match find_chapter(&words[0]) {
+            Some(chapter) => {
+                // Options may follow the chapter's name: parse them like the global ones.
+                let options = ChapterOptions::parse_from(
+                    std::iter::once(chapter.id).chain(words[1..].iter().map(String::as_str)),
+                );
+                let figures = options
+                    .run
+                    .figures
+                    .or(cli.run.figures)
+                    .unwrap_or_else(default_figures_dir);
+                let long = chapter.long.filter(|_| !options.quick);
+                let mut stdout = std::io::stdout();
+                preflight::writable_dir(&figures, "the figure directory")
+                    .map_err(Into::into)
+                    .and_then(|()| {
+                        let mut session = Session::new(&mut stdout, Some(figures));
+                        (chapter.run)(&mut session)?;
+                        long.map_or(Ok(()), |long| long(&mut session))
+                    })
+            }
+            None => {
+                eprintln!(
+                    "error: unknown command or chapter `{}`; `nabla list` shows them",
+                    words[0]
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CommandResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// `nabla exercises …`: exits 0 when everything checked passes, 1 when a check fails or is not
+/// started, 2 for an unknown exercise.
+fn exercises_command(action: Option<ExerciseAction>) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = match action.unwrap_or(ExerciseAction::List) {
+        ExerciseAction::List => exercise_runner::list(&mut out)
+            .map(|()| true)
+            .map_err(|e| e.to_string()),
+        ExerciseAction::Check { selector } => exercise_runner::check(&selector, &mut out),
+        ExerciseAction::Watch { selector } => watch::watch(selector.as_deref()).map(|()| true),
+        ExerciseAction::Hint { id, level } => {
+            exercise_runner::hint(&id, level, &mut out).map(|()| true)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs `chapters`, drawing into `figures` and saving what each printed for the book (and the
+/// seed table of chapter 8 if `seed_table`).
+fn regenerate_book(figures: PathBuf, chapters: &[Chapter], seed_table: bool) -> CommandResult {
+    for chapter in chapters {
+        println!("== {} {}", chapter.id, chapter.title);
+        let mut captured = Vec::new();
+        (chapter.run)(&mut Session::new(&mut captured, Some(figures.clone())))?;
+        let path = captured_output_path(chapter.id);
+        std::fs::create_dir_all(path.parent().unwrap_or(&figures))?;
+        std::fs::write(&path, &captured)?;
+        print!("{}", String::from_utf8_lossy(&captured));
+        if let Some(long) = chapter.long {
+            println!("== {} {}: the long experiments", chapter.id, chapter.title);
+            let mut captured = Vec::new();
+            long(&mut Session::new(&mut captured, Some(figures.clone())))?;
+            std::fs::write(captured_output_path(&long_output_id(chapter.id)), &captured)?;
+            print!("{}", String::from_utf8_lossy(&captured));
+        }
+    }
+    if !seed_table {
+        return Ok(());
+    }
+    println!("== ch08 results over several seeds");
+    let mut captured = Vec::new();
+    chapters::ch08_mnist::seed_table(&mut Session::new(&mut captured, None))?;
+    std::fs::write(captured_output_path("ch08-seeds"), &captured)?;
+    print!("{}", String::from_utf8_lossy(&captured));
+    Ok(())
+}
+
+fn train(
+    config: &RunConfig,
+    checkpoints: Option<&Checkpoints>,
+    replace_checkpoints: bool,
+    figures: &std::path::Path,
+    save: Option<&std::path::Path>,
+) -> CommandResult {
+    // Every output is checked before the first epoch, so that no training is lost to a path
+    // that cannot be written at the end.
+    preflight::writable_dir(figures, "the figure directory")?;
+    if let Some(checkpoints) = checkpoints {
+        let notes =
+            preflight::checkpoint_dir(&checkpoints.dir, checkpoints.resume, replace_checkpoints)?;
+        for note in notes {
+            println!("{note}");
+        }
+        nabla::checkpoint::prepare(&checkpoints.dir, 1..=config.epochs)?;
+    }
+    let save = match save {
+        Some(path) => {
+            let target = nabla::model_file::check_save_target(path)?;
+            if let Some(note) = target.symlink_note() {
+                println!("{note}");
+            }
+            Some(target.file)
+        }
+        None => None,
+    };
+    println!("{}", headline::describe(config));
+    let trained = headline::run_with_checkpoints(config, checkpoints, |report| {
+        println!("{}", headline::format_epoch(report))
+    })?;
+    println!("{}", headline::format_final(&trained));
+    if let Some(path) = &save {
+        nabla::model_file::save(path, &trained.network)?;
+        println!(
+            "saved the network to {} (predict with `nabla predict --model {0} --image FILE.png`)",
+            path.display()
+        );
+    }
+    let mut stdout = std::io::stdout();
+    chapters::ch08_mnist::draw_figures(
+        &trained,
+        &mut Session::new(&mut stdout, Some(figures.to_path_buf())),
+    )?;
+    println!("figures: {}", figures.display());
+    Ok(())
+}
+
+fn bench(config: &RunConfig) -> CommandResult {
+    use headline::Implementation::{HandWired, Macro};
+    println!(
+        "benchmark: {} of the headline recipe on one thread (batch {}), network! and \
+         hand-wired versions alternating",
+        headline::count(config.epochs, "training epoch", "training epochs"),
+        config.batch_size
+    );
+    let seconds = headline::bench(config, &[Macro, HandWired])?;
+    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
+        let line: Vec<String> = times.iter().map(|s| format!("{s:.3}")).collect();
+        println!("{name:>10}: epochs {} s", line.join(" "));
+    }
+    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
+        let median = steady_median(times);
+        println!(
+            "{name:>10}: steady epoch {median:.3} s, {:.0} samples/s",
+            60_000.0 / median
+        );
+    }
+    Ok(())
+}
+
+/// The median epoch time, leaving out the first epoch (cold caches, page faults) when there
+/// are others.
+fn steady_median(seconds: &[f64]) -> f64 {
+    let mut steady: Vec<f64> = seconds
+        .iter()
+        .skip(usize::from(seconds.len() > 1))
+        .copied()
+        .collect();
+    steady.sort_by(f64::total_cmp);
+    steady[steady.len() / 2]
+}
