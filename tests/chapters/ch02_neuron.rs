@@ -338,3 +338,45 @@ fn eq_2_6_xor_inequalities_contradict() {
     );
     assert!(and_solved && or_solved, "AND and OR have separating lines");
 }
+
+/// The chapter's perceptron with `N` inputs, holding `weights`, `bias` and the rate `eta`.
+fn perceptron<const N: usize>(weights: &[f64], bias: f64, eta: f64) -> Perceptron<N> {
+    Perceptron {
+        neuron: Neuron {
+            weights: weights.try_into().expect("N weights"),
+            bias,
+        },
+        learning_rate: eta,
+    }
+}
+
+/// The chapter's `Perceptron::predict` for the input sizes the exercise's check uses.
+fn chapter_output(weights: &[f64], bias: f64, inputs: &[f64]) -> f64 {
+    match inputs.len() {
+        2 => perceptron::<2>(weights, bias, 1.0).predict(&inputs.try_into().unwrap()),
+        3 => perceptron::<3>(weights, bias, 1.0).predict(&inputs.try_into().unwrap()),
+        n => panic!("no perceptron with {n} inputs"),
+    }
+}
+
+/// (2.1) and (2.2): the check that grades the learner's perceptron output (exercise 2.1) passes
+/// the chapter's `Perceptron::predict`, `z = 0` among its cases.
+#[test]
+fn eq_2_2_the_chapters_perceptron_passes_the_exercise_check() {
+    let outcome = exercises::checks::ch02_neuron::perceptron_output(chapter_output);
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
+/// (2.3): the check of exercise 2.2 (hand-worked steps, then learning AND from zero weights)
+/// passes the chapter's `Perceptron::learn`, its weights and bias copied in and out.
+#[test]
+fn eq_2_3_the_chapters_perceptron_rule_passes_the_exercise_check() {
+    let learn = |weights: &mut [f64], bias: &mut f64, inputs: &[f64], target: f64, eta: f64| {
+        let mut chapter = perceptron::<2>(weights, *bias, eta);
+        chapter.learn(&inputs.try_into().expect("2 inputs"), target);
+        weights.copy_from_slice(&chapter.neuron.weights);
+        *bias = chapter.neuron.bias;
+    };
+    let outcome = exercises::checks::ch02_neuron::perceptron_update(learn);
+    assert!(outcome.passed(), "{outcome:?}");
+}

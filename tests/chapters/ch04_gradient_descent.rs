@@ -12,6 +12,7 @@ use nabla::Batch;
 use nabla::loss::{Loss, MeanSquaredError};
 use nabla::nalgebra::{DMatrix, DVector, Matrix2, SymmetricEigen, Vector2};
 use nabla::network::{Network, Parameters};
+use nabla::optim::{Optimizer, Sgd};
 use nabla_tests::{
     assert_gradients_match, finite_difference_gradient, max_relative_error, seeded, uniform_vec,
 };
@@ -99,20 +100,15 @@ fn eq_4_1_the_line_is_a_network_with_one_identity_neuron() {
 
 #[test]
 fn eq_4_2_mse_is_the_mean_squared_residual() {
+    // The chapter's `mse`; the library's `MeanSquaredError` passes the exercise's check below.
     let data = data();
     let (a, y) = design(&data);
-    let (inputs, targets) = batches(&data);
     for line in points() {
         // ‖A θ − y‖² / n, computed by nalgebra's matrix product.
         let expected = (&a * Vector2::new(line.w, line.b) - &y).norm_squared() / data.len() as f64;
-        let library = MeanSquaredError.value(&network(line).logits(&inputs), &targets);
         assert!(
             (mse(line, &data) - expected).abs() <= 1e-12 * expected,
             "chapter's mse"
-        );
-        assert!(
-            (library - expected).abs() <= 1e-12 * expected,
-            "MeanSquaredError"
         );
     }
 }
@@ -126,23 +122,12 @@ fn gradients_at(data: &[Sample], line: Line) -> ([f64; 2], Vec<f64>) {
 
 #[test]
 fn eq_4_3_mse_gradient_in_w() {
+    // The chapter's `mse_gradient`; the library's backward pass through `1 => identity 1`
+    // passes the exercise's check below.
     let data = data();
-    let (inputs, targets) = batches(&data);
     for line in points() {
         let (analytic, numeric) = gradients_at(&data, line);
         assert_gradients_match("∂L/∂w", &analytic[..1], &numeric[..1]);
-        // The library's backward pass through `1 => identity 1` gives the same number.
-        let network = network(line);
-        let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
-        let mut output_gradient = Batch::zeros(0);
-        let outputs = network.forward_trace(&inputs, nabla::layer::Pass::train(0), &mut trace);
-        MeanSquaredError.value_and_gradient(outputs, &targets, &mut output_gradient);
-        network.backward(&inputs, &mut trace, &output_gradient, &mut gradients);
-        let library = [
-            gradients.layer1.weights.as_slice()[0],
-            gradients.layer1.bias.as_slice()[0],
-        ];
-        assert_gradients_match("library ∂L/∂w, ∂L/∂b", &library, &numeric);
     }
 }
 
@@ -395,4 +380,94 @@ fn ch04_sgd_jumps_around_the_minimum_by_an_amount_that_depends_on_how_it_samples
         (3.0..5.5).contains(&ratio),
         "with replacement: ratio {ratio}, expected about 4"
     );
+}
+
+// The exercises' checks, run on the library's network `1 => identity 1` with its
+// `MeanSquaredError` and `Sgd`: one function verifies each equation for the book and grades the
+// learner's answer.
+
+/// The network holding the line (w, b), and the points as batches.
+fn line_and_batches(
+    w: f64,
+    b: f64,
+    xs: &[f64],
+    ys: &[f64],
+) -> (LineNetwork<f64>, Batch<f64, 1>, Batch<f64, 1>) {
+    let inputs = Batch::<f64, 1>::from_column_slice(xs);
+    let targets = Batch::<f64, 1>::from_column_slice(ys);
+    (network(Line { w, b }), inputs, targets)
+}
+
+/// The library's loss of the line (w, b) on the points.
+fn library_loss(w: f64, b: f64, xs: &[f64], ys: &[f64]) -> f64 {
+    let (network, inputs, targets) = line_and_batches(w, b, xs, ys);
+    MeanSquaredError.value(&network.logits(&inputs), &targets)
+}
+
+/// The library's gradients of its loss with respect to the network's parameters.
+fn library_gradients(
+    network: &LineNetwork<f64>,
+    inputs: &Batch<f64, 1>,
+    targets: &Batch<f64, 1>,
+) -> LineNetwork<f64> {
+    let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
+    let mut output_gradient = Batch::zeros(0);
+    let outputs = network.forward_trace(inputs, nabla::layer::Pass::train(0), &mut trace);
+    MeanSquaredError.value_and_gradient(outputs, targets, &mut output_gradient);
+    network.backward(inputs, &mut trace, &output_gradient, &mut gradients);
+    gradients
+}
+
+/// One step of the library's `Sgd` on the points, the line copied in and out.
+fn library_step(w: &mut f64, b: &mut f64, xs: &[f64], ys: &[f64], eta: f64) {
+    let (mut network, inputs, targets) = line_and_batches(*w, *b, xs, ys);
+    let gradients = library_gradients(&network, &inputs, &targets);
+    Sgd::new(eta).step(&mut network, &gradients);
+    (*w, *b) = (
+        network.layer1.weights.as_slice()[0],
+        network.layer1.bias.as_slice()[0],
+    );
+}
+
+/// (4.2): the check of exercise 4.1 passes the library's `MeanSquaredError`.
+#[test]
+fn eq_4_2_the_librarys_mse_passes_the_exercise_check() {
+    let outcome = exercises::checks::ch04_gradient_descent::mse_loss(library_loss);
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
+/// (4.3) and (4.4): the check of exercise 4.2 passes the library's backward pass, against
+/// central differences of the library's loss.
+#[test]
+fn eq_4_3_the_librarys_backward_pass_passes_the_exercise_check() {
+    let gradient = |w, b, xs: &[f64], ys: &[f64]| {
+        let (network, inputs, targets) = line_and_batches(w, b, xs, ys);
+        let g = library_gradients(&network, &inputs, &targets);
+        [g.layer1.weights.as_slice()[0], g.layer1.bias.as_slice()[0]]
+    };
+    let outcome = exercises::checks::ch04_gradient_descent::mse_gradient(gradient, library_loss);
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
+/// (4.5) and (4.6): the check of exercise 4.3 passes a step of the library's `Sgd`, which
+/// reaches the least-squares line in 300 steps.
+#[test]
+fn eq_4_5_the_librarys_sgd_step_passes_the_exercise_check() {
+    let check = exercises::checks::ch04_gradient_descent::gradient_descent_step;
+    let outcome = check(library_step, library_loss);
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
+/// (4.10): the check of exercise 4.4 passes the library's `Sgd` stepping once per batch cut from
+/// the given order, the library's loss a mean over each batch's own points.
+#[test]
+fn eq_4_10_library_steps_batch_by_batch_pass_the_exercise_check() {
+    let epoch = |w: &mut f64, b: &mut f64, xs: &[f64], ys: &[f64], order: &[usize], m, eta| {
+        for batch in order.chunks(m) {
+            let (bx, by): (Vec<f64>, Vec<f64>) = batch.iter().map(|&i| (xs[i], ys[i])).unzip();
+            library_step(w, b, &bx, &by, eta);
+        }
+    };
+    let outcome = exercises::checks::ch04_gradient_descent::minibatch_epoch(epoch);
+    assert!(outcome.passed(), "{outcome:?}");
 }
