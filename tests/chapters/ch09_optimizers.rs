@@ -17,9 +17,6 @@ use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp,
 use nabla::schedule::Schedule;
 use nabla_tests::{seeded, uniform_vec};
 
-mod experiments;
-mod library;
-
 /// θ after each of the worked example's two steps (a bias-shaped tensor unless told).
 fn worked(mut optimizer: impl Optimizer<f64>) -> [[f64; 2]; 2] {
     two_steps(&mut optimizer, &[2])
@@ -399,5 +396,168 @@ fn eq_9_13_warm_up_rises_linearly_to_the_schedule() {
             (decayed[s] - ramp * step_rate).abs() < 1e-15,
             "step decay, step {s}"
         );
+    }
+}
+
+mod experiments {
+    //! Chapter 9's experiments, which are not tied to one equation and so are kept apart from
+    //! the equation tests: the saddle that adaptive methods leave sooner, and, on a few hundred
+    //! MNIST images, the long experiment's rate search and every optimizer of its grid learning.
+
+    use chapters::ch09_optimizers::mnist::{Trial, best, grid, trial};
+    use chapters::ch09_optimizers::surfaces::{self, Surface, contender, path};
+    use chapters::headline::OptimizerChoice;
+    use nabla::data::mnist;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// Adam and RMSProp leave the saddle of the chapter in a fraction of the steps gradient descent
+    /// needs, because they divide the tiny gradient across it by its own size.
+    #[test]
+    fn ch09_adaptive_methods_escape_the_saddle_sooner() {
+        let surface: Surface = surfaces::saddle();
+        let escape = |name: &str, eta: f64| {
+            let mut contender = contender(name, eta, 0.9);
+            let points = path(&surface, contender.optimizer.as_mut(), 200);
+            points.iter().position(|p| p[1] > 0.5).expect("it escapes")
+        };
+        let descent = escape("sgd", 0.1);
+        assert!(descent > 50, "{descent}");
+        assert!(escape("adam", 0.05) < descent / 4);
+        assert!(escape("rmsprop", 0.01) < descent / 4);
+    }
+
+    /// A network small enough for a test, on a few hundred MNIST images.
+    mod small {
+        nabla::network! {
+            /// 784 pixels → 16 ReLU units → 10 classes.
+            pub struct Tiny: 784 => relu 16 => softmax 10
+        }
+    }
+
+    fn small_split() -> (
+        nabla::data::Dataset<f32, 784, 10>,
+        nabla::data::Dataset<f32, 784, 10>,
+    ) {
+        let digits = mnist::load(&mnist::default_dir()).expect("MNIST is in data/mnist");
+        let some = digits.train.to_dataset::<f32>().take(800);
+        some.split_validation(300, &mut StdRng::seed_from_u64(9))
+    }
+
+    fn tiny_trial(
+        choice: OptimizerChoice,
+        rate: f64,
+        split: (
+            &nabla::data::Dataset<f32, 784, 10>,
+            &nabla::data::Dataset<f32, 784, 10>,
+        ),
+    ) -> Trial {
+        trial(small::Tiny::<f32>::new, choice, rate, split, 5, 1).expect("training runs")
+    }
+
+    /// The long experiment's rate search, on 500 images: a rate far too small barely moves the
+    /// network, one far too large throws it about at chance level, and the search picks the one
+    /// between.
+    #[test]
+    fn ch09_the_rate_search_picks_a_rate_that_learns() {
+        let (train, validation) = small_split();
+        let trials: Vec<Trial> = [1e-6, 3e-3, 30.0]
+            .iter()
+            .map(|&rate| tiny_trial(OptimizerChoice::Adam, rate, (&train, &validation)))
+            .collect();
+        assert!(trials[0].validation_accuracy < 0.3, "{trials:?}");
+        assert!(trials[1].validation_accuracy > 0.7, "{trials:?}");
+        assert!(trials[2].validation_accuracy < 0.3, "{trials:?}");
+        assert_eq!(best(&trials).rate, 3e-3);
+    }
+
+    /// Every optimizer of the MNIST comparison learns 500 images at the third rate of its grid: in
+    /// five epochs the loss falls far below ln 10 = 2.30, the loss of an even guess, and most of the
+    /// validation images are classified correctly.
+    #[test]
+    fn ch09_every_optimizer_learns_a_small_subset_at_the_third_rate_of_its_grid() {
+        let (train, validation) = small_split();
+        for (choice, rates) in grid() {
+            let t = tiny_trial(choice, rates[2], (&train, &validation));
+            assert!(
+                t.loss < 1.2 && t.validation_accuracy > 0.7,
+                "{} at {}: {t:?}",
+                choice.name(),
+                rates[2]
+            );
+        }
+    }
+}
+
+mod library {
+    //! Adapters from the library's optimizers and schedules to the signatures of chapter 9's
+    //! exercise checks. A check hands over the state (θ and the optimizer's buffers) of every step;
+    //! the library keeps its buffers inside the optimizer, so each adapter copies them in with
+    //! `set_state`, takes one step through `Optimizer::update`, and copies them out with `state`.
+
+    use exercises::ch09_optimizers::AdamSettings;
+    use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
+    use nabla::schedule::Schedule;
+
+    /// The state of an optimizer whose only tensor (slot 0) has the buffers `named`, after
+    /// `steps` steps.
+    fn one_tensor(steps: u64, named: &[(&str, &[f64])]) -> OptimizerState<f64> {
+        OptimizerState {
+            steps,
+            buffers: named
+                .iter()
+                .map(|&(name, buffer)| (name.to_string(), vec![buffer.to_vec()]))
+                .collect(),
+        }
+    }
+
+    /// Buffer `name` of slot 0 of `state`, copied into `out`.
+    fn copy_out(state: &mut OptimizerState<f64>, name: &str, out: &mut [f64]) {
+        out.copy_from_slice(&state.take(name)[0]);
+    }
+
+    /// One step of the library's `Momentum` (9.1), in exercise 9.1's signature.
+    pub fn momentum_step(
+        theta: &mut [f64],
+        velocity: &mut [f64],
+        gradient: &[f64],
+        eta: f64,
+        mu: f64,
+    ) {
+        let mut momentum = Momentum::<f64>::new(eta, mu);
+        momentum.set_state(one_tensor(0, &[("velocity", velocity)]));
+        momentum.begin_step();
+        momentum.update(0, theta, gradient);
+        copy_out(&mut momentum.state(), "velocity", velocity);
+    }
+
+    /// Step `t` of the library's `Adam` (9.7)–(9.9), in exercise 9.2's signature: the optimizer
+    /// resumes after `t − 1` steps, so its bias correction is that of step `t`.
+    pub fn adam_step(
+        theta: &mut [f64],
+        m: &mut [f64],
+        v: &mut [f64],
+        gradient: &[f64],
+        t: i32,
+        settings: AdamSettings,
+    ) {
+        let mut adam = Adam::<f64>::new(settings.eta);
+        (adam.beta1, adam.beta2, adam.epsilon) = (settings.beta1, settings.beta2, settings.epsilon);
+        let taken = u64::try_from(t - 1).expect("steps count from 1");
+        adam.set_state(one_tensor(
+            taken,
+            &[("first_moment", m), ("second_moment", v)],
+        ));
+        adam.begin_step();
+        adam.update(0, theta, gradient);
+        let mut state = adam.state();
+        copy_out(&mut state, "first_moment", m);
+        copy_out(&mut state, "second_moment", v);
+    }
+
+    /// The library's cosine schedule (9.12) at `step` of `total`, in exercise 9.3's signature (one
+    /// step per epoch: cosine annealing does not look at epochs).
+    pub fn cosine_rate(base: f64, min: f64, step: usize, total: usize) -> f64 {
+        Schedule::cosine(min).rate(base, step, 1, total)
     }
 }
