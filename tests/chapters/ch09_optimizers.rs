@@ -8,19 +8,14 @@
 //! resuming from saved state); these tests do not repeat it.
 
 use chapters::ch04_gradient_descent::{SAMPLES, SEED, eigenvalues, hessian, make_data};
-use chapters::ch09_optimizers::mnist::{Trial, best, grid, trial};
 use chapters::ch09_optimizers::schedules::{BASE_RATE, EPOCHS, STEPS_PER_EPOCH, WARMUP, rates};
 use chapters::ch09_optimizers::steps::{
     DECAY, ETA, UncorrectedAdam, adam_l2_and_adamw, penalized_minimum, step_sizes, two_steps,
 };
-use chapters::ch09_optimizers::surfaces::{self, Surface, contender, path};
-use chapters::headline::OptimizerChoice;
-use nabla::data::mnist;
+use chapters::ch09_optimizers::surfaces::{self, path};
 use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 use nabla::schedule::Schedule;
 use nabla_tests::{seeded, uniform_vec};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 /// θ after each of the worked example's two steps (a bias-shaped tensor unless told).
 fn worked(mut optimizer: impl Optimizer<f64>) -> [[f64; 2]; 2] {
@@ -61,6 +56,14 @@ fn eq_9_1_momentum_takes_the_hand_worked_steps() {
         [[0.8, -1.95], [0.52, -1.955]],
         1e-12,
     );
+}
+
+/// (9.1) The check that grades the learner's momentum step (exercise 9.1) passes the library's
+/// `Momentum`: θ and v after every step of its runs, the worked example among them.
+#[test]
+fn eq_9_1_the_librarys_momentum_passes_the_exercise_check() {
+    let outcome = exercises::checks::ch09_optimizers::momentum_step(library::momentum_step);
+    assert!(outcome.passed(), "{outcome:?}");
 }
 
 /// (9.2) v_t = Σ_k μ^(t−k) g_k: the library's steps, divided by −η, are the weighted sums of
@@ -279,6 +282,15 @@ fn eq_9_9_adam_takes_the_hand_worked_steps() {
     assert_steps("adam", worked(Adam::new(ETA)), [[0.9, -1.9], second], 1e-7);
 }
 
+/// (9.7)–(9.9) The check that grades the learner's Adam step (exercise 9.2) passes the
+/// library's `Adam`: θ, m and v after every step, with gradients from 10⁻⁴ to 10⁴ (where ε's
+/// place shows) and unusual β's.
+#[test]
+fn eq_9_9_the_librarys_adam_passes_the_exercise_check() {
+    let outcome = exercises::checks::ch09_optimizers::adam_step(library::adam_step);
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
 /// (9.10) AdamW: θ ← θ − η λ θ − η m̂ / (√v̂ + ε) for a weight; a bias takes Adam's steps.
 #[test]
 fn eq_9_10_adamw_decays_weights_outside_the_moments_and_leaves_biases() {
@@ -328,21 +340,19 @@ fn eq_9_11_step_decay_multiplies_by_q_every_k_epochs() {
     }
 }
 
-/// (9.12) Cosine: η_t = η_min + (η₀ − η_min)(1 + cos(π t/T))/2 over T steps.
+/// (9.12) Cosine: η_t = η_min + (η₀ − η_min)(1 + cos(π t/T))/2 over T steps. The check that
+/// grades the learner's schedule (exercise 9.3) compares the library's rate with the formula at
+/// every step 0..=T of three runs; the chapter's run ends exactly at η_min.
 #[test]
 fn eq_9_12_cosine_falls_from_the_base_rate_to_the_minimum() {
-    let total = STEPS_PER_EPOCH * EPOCHS;
-    let min = 0.01;
+    let outcome = exercises::checks::ch09_optimizers::cosine_rate(library::cosine_rate);
+    assert!(outcome.passed(), "{outcome:?}");
+    let (total, min) = (STEPS_PER_EPOCH * EPOCHS, 0.01);
     let schedule = Schedule::cosine(min);
-    for t in 0..total {
-        let rate = schedule.rate(BASE_RATE, t, STEPS_PER_EPOCH, total);
-        let angle = std::f64::consts::PI * t as f64 / total as f64;
-        let expected = min + (BASE_RATE - min) * (1.0 + angle.cos()) / 2.0;
-        assert!(
-            (rate - expected).abs() < 1e-12,
-            "step {t}: {rate} vs {expected}"
-        );
-    }
+    assert_eq!(
+        schedule.rate(BASE_RATE, 0, STEPS_PER_EPOCH, total),
+        BASE_RATE
+    );
     let end = schedule.rate(BASE_RATE, total, STEPS_PER_EPOCH, total);
     assert!((end - min).abs() < 1e-15);
 }
@@ -389,79 +399,165 @@ fn eq_9_13_warm_up_rises_linearly_to_the_schedule() {
     }
 }
 
-/// Adam and RMSProp leave the saddle of the chapter in a fraction of the steps gradient descent
-/// needs, because they divide the tiny gradient across it by its own size.
-#[test]
-fn ch09_adaptive_methods_escape_the_saddle_sooner() {
-    let surface: Surface = surfaces::saddle();
-    let escape = |name: &str, eta: f64| {
-        let mut contender = contender(name, eta, 0.9);
-        let points = path(&surface, contender.optimizer.as_mut(), 200);
-        points.iter().position(|p| p[1] > 0.5).expect("it escapes")
-    };
-    let descent = escape("sgd", 0.1);
-    assert!(descent > 50, "{descent}");
-    assert!(escape("adam", 0.05) < descent / 4);
-    assert!(escape("rmsprop", 0.01) < descent / 4);
-}
+mod experiments {
+    //! Chapter 9's experiments, which are not tied to one equation and so are kept apart from
+    //! the equation tests: the saddle that adaptive methods leave sooner, and, on a few hundred
+    //! MNIST images, the long experiment's rate search and every optimizer of its grid learning.
 
-/// A network small enough for a test, on a few hundred MNIST images.
-mod small {
-    nabla::network! {
-        /// 784 pixels → 16 ReLU units → 10 classes.
-        pub struct Tiny: 784 => relu 16 => softmax 10
+    use chapters::ch09_optimizers::mnist::{Trial, best, grid, trial};
+    use chapters::ch09_optimizers::surfaces::{self, Surface, contender, path};
+    use chapters::headline::OptimizerChoice;
+    use nabla::data::mnist;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// Adam and RMSProp leave the saddle of the chapter in a fraction of the steps gradient descent
+    /// needs, because they divide the tiny gradient across it by its own size.
+    #[test]
+    fn ch09_adaptive_methods_escape_the_saddle_sooner() {
+        let surface: Surface = surfaces::saddle();
+        let escape = |name: &str, eta: f64| {
+            let mut contender = contender(name, eta, 0.9);
+            let points = path(&surface, contender.optimizer.as_mut(), 200);
+            points.iter().position(|p| p[1] > 0.5).expect("it escapes")
+        };
+        let descent = escape("sgd", 0.1);
+        assert!(descent > 50, "{descent}");
+        assert!(escape("adam", 0.05) < descent / 4);
+        assert!(escape("rmsprop", 0.01) < descent / 4);
+    }
+
+    /// A network small enough for a test, on a few hundred MNIST images.
+    mod small {
+        nabla::network! {
+            /// 784 pixels → 16 ReLU units → 10 classes.
+            pub struct Tiny: 784 => relu 16 => softmax 10
+        }
+    }
+
+    fn small_split() -> (
+        nabla::data::Dataset<f32, 784, 10>,
+        nabla::data::Dataset<f32, 784, 10>,
+    ) {
+        let digits = mnist::load(&mnist::default_dir()).expect("MNIST is in data/mnist");
+        let some = digits.train.to_dataset::<f32>().take(800);
+        some.split_validation(300, &mut StdRng::seed_from_u64(9))
+    }
+
+    fn tiny_trial(
+        choice: OptimizerChoice,
+        rate: f64,
+        split: (
+            &nabla::data::Dataset<f32, 784, 10>,
+            &nabla::data::Dataset<f32, 784, 10>,
+        ),
+    ) -> Trial {
+        trial(small::Tiny::<f32>::new, choice, rate, split, 5, 1).expect("training runs")
+    }
+
+    /// The long experiment's rate search, on 500 images: a rate far too small barely moves the
+    /// network, one far too large throws it about at chance level, and the search picks the one
+    /// between.
+    #[test]
+    fn ch09_the_rate_search_picks_a_rate_that_learns() {
+        let (train, validation) = small_split();
+        let trials: Vec<Trial> = [1e-6, 3e-3, 30.0]
+            .iter()
+            .map(|&rate| tiny_trial(OptimizerChoice::Adam, rate, (&train, &validation)))
+            .collect();
+        assert!(trials[0].validation_accuracy < 0.3, "{trials:?}");
+        assert!(trials[1].validation_accuracy > 0.7, "{trials:?}");
+        assert!(trials[2].validation_accuracy < 0.3, "{trials:?}");
+        assert_eq!(best(&trials).rate, 3e-3);
+    }
+
+    /// Every optimizer of the MNIST comparison learns 500 images at the third rate of its grid: in
+    /// five epochs the loss falls far below ln 10 = 2.30, the loss of an even guess, and most of the
+    /// validation images are classified correctly.
+    #[test]
+    fn ch09_every_optimizer_learns_a_small_subset_at_the_third_rate_of_its_grid() {
+        let (train, validation) = small_split();
+        for (choice, rates) in grid() {
+            let t = tiny_trial(choice, rates[2], (&train, &validation));
+            assert!(
+                t.loss < 1.2 && t.validation_accuracy > 0.7,
+                "{} at {}: {t:?}",
+                choice.name(),
+                rates[2]
+            );
+        }
     }
 }
 
-fn small_split() -> (
-    nabla::data::Dataset<f32, 784, 10>,
-    nabla::data::Dataset<f32, 784, 10>,
-) {
-    let digits = mnist::load(&mnist::default_dir()).expect("MNIST is in data/mnist");
-    let some = digits.train.to_dataset::<f32>().take(800);
-    some.split_validation(300, &mut StdRng::seed_from_u64(9))
-}
+mod library {
+    //! Adapters from the library's optimizers and schedules to the signatures of chapter 9's
+    //! exercise checks. A check hands over the state (θ and the optimizer's buffers) of every step;
+    //! the library keeps its buffers inside the optimizer, so each adapter copies them in with
+    //! `set_state`, takes one step through `Optimizer::update`, and copies them out with `state`.
 
-fn tiny_trial(
-    choice: OptimizerChoice,
-    rate: f64,
-    split: (
-        &nabla::data::Dataset<f32, 784, 10>,
-        &nabla::data::Dataset<f32, 784, 10>,
-    ),
-) -> Trial {
-    trial(small::Tiny::<f32>::new, choice, rate, split, 5, 1).expect("training runs")
-}
+    use exercises::ch09_optimizers::AdamSettings;
+    use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
+    use nabla::schedule::Schedule;
 
-/// The long experiment's rate search, on 500 images: a rate far too small barely moves the
-/// network, one far too large throws it about at chance level, and the search picks the one
-/// between.
-#[test]
-fn ch09_the_rate_search_picks_a_rate_that_learns() {
-    let (train, validation) = small_split();
-    let trials: Vec<Trial> = [1e-6, 3e-3, 30.0]
-        .iter()
-        .map(|&rate| tiny_trial(OptimizerChoice::Adam, rate, (&train, &validation)))
-        .collect();
-    assert!(trials[0].validation_accuracy < 0.3, "{trials:?}");
-    assert!(trials[1].validation_accuracy > 0.7, "{trials:?}");
-    assert!(trials[2].validation_accuracy < 0.3, "{trials:?}");
-    assert_eq!(best(&trials).rate, 3e-3);
-}
+    /// The state of an optimizer whose only tensor (slot 0) has the buffers `named`, after
+    /// `steps` steps.
+    fn one_tensor(steps: u64, named: &[(&str, &[f64])]) -> OptimizerState<f64> {
+        OptimizerState {
+            steps,
+            buffers: named
+                .iter()
+                .map(|&(name, buffer)| (name.to_string(), vec![buffer.to_vec()]))
+                .collect(),
+        }
+    }
 
-/// Every optimizer of the MNIST comparison learns 500 images at the third rate of its grid: in
-/// five epochs the loss falls far below ln 10 = 2.30, the loss of an even guess, and most of the
-/// validation images are classified correctly.
-#[test]
-fn ch09_every_optimizer_learns_a_small_subset_at_the_third_rate_of_its_grid() {
-    let (train, validation) = small_split();
-    for (choice, rates) in grid() {
-        let t = tiny_trial(choice, rates[2], (&train, &validation));
-        assert!(
-            t.loss < 1.2 && t.validation_accuracy > 0.7,
-            "{} at {}: {t:?}",
-            choice.name(),
-            rates[2]
-        );
+    /// Buffer `name` of slot 0 of `state`, copied into `out`.
+    fn copy_out(state: &mut OptimizerState<f64>, name: &str, out: &mut [f64]) {
+        out.copy_from_slice(&state.take(name)[0]);
+    }
+
+    /// One step of the library's `Momentum` (9.1), in exercise 9.1's signature.
+    pub fn momentum_step(
+        theta: &mut [f64],
+        velocity: &mut [f64],
+        gradient: &[f64],
+        eta: f64,
+        mu: f64,
+    ) {
+        let mut momentum = Momentum::<f64>::new(eta, mu);
+        momentum.set_state(one_tensor(0, &[("velocity", velocity)]));
+        momentum.begin_step();
+        momentum.update(0, theta, gradient);
+        copy_out(&mut momentum.state(), "velocity", velocity);
+    }
+
+    /// Step `t` of the library's `Adam` (9.7)–(9.9), in exercise 9.2's signature: the optimizer
+    /// resumes after `t − 1` steps, so its bias correction is that of step `t`.
+    pub fn adam_step(
+        theta: &mut [f64],
+        m: &mut [f64],
+        v: &mut [f64],
+        gradient: &[f64],
+        t: i32,
+        settings: AdamSettings,
+    ) {
+        let mut adam = Adam::<f64>::new(settings.eta);
+        (adam.beta1, adam.beta2, adam.epsilon) = (settings.beta1, settings.beta2, settings.epsilon);
+        let taken = u64::try_from(t - 1).expect("steps count from 1");
+        adam.set_state(one_tensor(
+            taken,
+            &[("first_moment", m), ("second_moment", v)],
+        ));
+        adam.begin_step();
+        adam.update(0, theta, gradient);
+        let mut state = adam.state();
+        copy_out(&mut state, "first_moment", m);
+        copy_out(&mut state, "second_moment", v);
+    }
+
+    /// The library's cosine schedule (9.12) at `step` of `total`, in exercise 9.3's signature (one
+    /// step per epoch: cosine annealing does not look at epochs).
+    pub fn cosine_rate(base: f64, min: f64, step: usize, total: usize) -> f64 {
+        Schedule::cosine(min).rate(base, step, 1, total)
     }
 }

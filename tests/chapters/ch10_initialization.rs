@@ -4,7 +4,6 @@
 //! chapter measures, and both kinds of clipping on a real gradient. The long experiments
 //! (MNIST gradients, the clipping run) are repeated on small seeded subsets.
 
-use chapters::ch10_initialization::clipping::{Outcome, SmallRelu, train};
 use chapters::ch10_initialization::deep::{DEPTH, DeepStack, Phi, WIDTH, frobenius};
 use chapters::ch10_initialization::symmetry::{
     self, Small, equal_weights, largest_unit_difference, xavier,
@@ -13,7 +12,6 @@ use chapters::ch10_initialization::{SEED, gaussian_batch, standard_normal};
 use nabla::Batch;
 use nabla::activation::{Relu, apply};
 use nabla::clip::{Clip, global_norm};
-use nabla::data::mnist;
 use nabla::dense::Dense;
 use nabla::init::Init;
 use nabla::network::{Parameters, loss_and_gradients};
@@ -203,6 +201,8 @@ fn eq_10_4_xavier_variance_is_the_harmonic_mean_of_the_two_conditions() {
     let (forward_condition, backward_condition) = (1.0 / n_in, 1.0 / n_out);
     let harmonic = 2.0 / (1.0 / forward_condition + 1.0 / backward_condition);
     assert!((Init::Xavier.variance(300, 100) - harmonic).abs() < 1e-15);
+    let outcome = exercises::checks::ch10_initialization::xavier_std(library::xavier_std);
+    assert!(outcome.passed(), "{outcome:?}");
     let (weights, forward, backward) = xavier_layer_gains::<300, 100>(5);
     assert!(
         (weights / harmonic - 1.0).abs() < 0.03,
@@ -273,7 +273,8 @@ fn relu_second_moments(init: Init) -> Vec<f64> {
 /// it, 2⁻⁹ over the nine layers.
 #[test]
 fn eq_10_6_he_keeps_the_second_moment_of_relu_layers() {
-    assert!((Init::He.variance(256, 10) - 2.0 / 256.0).abs() < 1e-15);
+    let outcome = exercises::checks::ch10_initialization::he_std(library::he_std);
+    assert!(outcome.passed(), "{outcome:?}");
     let he = relu_second_moments(Init::He);
     let ratio = he[9] / he[0];
     assert!((0.5..2.0).contains(&ratio), "He: E[a²] ratio {ratio}");
@@ -407,6 +408,8 @@ fn eq_10_7_each_layer_multiplies_the_gradient_by_its_gain() {
 /// returned is the one before.
 #[test]
 fn eq_10_8_clipping_by_norm_bounds_the_norm_and_keeps_the_direction() {
+    let outcome = exercises::checks::ch10_initialization::clip_by_norm(library::clip_by_norm);
+    assert!(outcome.passed(), "{outcome:?}");
     let original = small_gradient();
     let norm = global_norm(&original);
     for c in [0.01 * norm, 0.5 * norm, 2.0 * norm] {
@@ -428,6 +431,8 @@ fn eq_10_8_clipping_by_norm_bounds_the_norm_and_keeps_the_direction() {
 /// ±c, the others are unchanged; the direction then changes in general.
 #[test]
 fn eq_10_9_clipping_by_value_bounds_both_signs_and_keeps_small_entries() {
+    let outcome = exercises::checks::ch10_initialization::clip_by_value(library::clip_by_value);
+    assert!(outcome.passed(), "{outcome:?}");
     let original = small_gradient();
     let g = flat(&original);
     let largest = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -454,79 +459,131 @@ fn eq_10_9_clipping_by_value_bounds_both_signs_and_keeps_small_entries() {
     );
 }
 
-/// The first `count` MNIST training images, and the next 500 as a test set.
-fn mnist_subset(
-    count: usize,
-) -> (
-    nabla::data::Dataset<f32, 784, 10>,
-    nabla::data::Dataset<f32, 784, 10>,
-) {
-    let digits = mnist::load(&mnist::default_dir()).expect("MNIST is in data/mnist");
-    let all = digits.train.to_dataset::<f32>();
-    let train = all.take(count);
-    let indices: Vec<usize> = (count..count + 500).collect();
-    (train, all.subset(&indices))
-}
+mod library {
+    //! Adapters from the library's clipping and initializers to the signatures of chapter 10's
+    //! exercise checks. The checks hand over plain lists of numbers; the library clips a model's
+    //! tensors, so the clipping adapters copy the lists into a [`Tensors`] model and back.
 
-/// The long part's clipping run, small: on 512 MNIST digits, SGD at rate 2 diverges on a six-layer ReLU
-/// network of width 64 without clipping; clipped by norm (every step then at most 2 · 0.25 = 0.5
-/// long), the same run from the same weights trains to a loss far below ln 10 ≈ 2.30 (the loss
-/// of guessing).
-#[test]
-fn clipping_by_norm_trains_a_run_that_diverges_without_it() {
-    let (train_set, test_set) = mnist_subset(512);
-    let (rate, epochs) = (2.0, 10);
-    let start = SmallRelu::<f32>::new(&mut seeded(SEED));
-    let mut network = start.clone();
-    let unclipped = train(
-        &mut network,
-        (&train_set, &test_set),
-        rate,
-        None,
-        epochs,
-        SEED,
-    )
-    .unwrap();
-    assert!(
-        matches!(unclipped, Outcome::Diverged { .. }),
-        "{unclipped:?}"
-    );
-    let mut network = start.clone();
-    let clip = Some(Clip::Norm(0.25));
-    let clipped = train(
-        &mut network,
-        (&train_set, &test_set),
-        rate,
-        clip,
-        epochs,
-        SEED,
-    );
-    match clipped.unwrap() {
-        Outcome::Trained {
-            losses,
-            test_accuracy,
-            ..
-        } => {
-            assert!(losses[epochs - 1] < 0.8, "losses {losses:?}");
-            assert!(losses[epochs - 1] < 0.5 * losses[0], "losses {losses:?}");
-            assert!(test_accuracy > 0.6, "test accuracy {test_accuracy}");
-        }
-        diverged => panic!("clipped run diverged: {diverged:?}"),
+    use nabla::clip::Clip;
+    use nabla::init::Init;
+    use nabla_tests::Tensors;
+
+    /// The library's `Clip::Norm(c)` (10.8) on `tensors`, in exercise 10.1's signature: returns the
+    /// norm before clipping.
+    pub fn clip_by_norm(tensors: &mut [Vec<f64>], c: f64) -> f64 {
+        let mut model = Tensors(tensors.to_vec());
+        let norm = Clip::Norm(c)
+            .apply(&mut model)
+            .expect("clipping by norm returns the norm");
+        tensors.clone_from_slice(&model.0);
+        norm
+    }
+
+    /// The library's `Clip::Value(c)` (10.9) on `entries`, in exercise 10.2's signature.
+    pub fn clip_by_value(entries: &mut [f64], c: f64) {
+        let mut model = Tensors(vec![entries.to_vec()]);
+        Clip::Value(c).apply(&mut model);
+        entries.copy_from_slice(&model.0[0]);
+    }
+
+    /// The standard deviation of the library's `Init::Xavier` (10.4), in exercise 10.3's signature.
+    pub fn xavier_std(n_in: usize, n_out: usize) -> f64 {
+        Init::Xavier.variance(n_in, n_out).sqrt()
+    }
+
+    /// The standard deviation of the library's `Init::He` (10.6), in exercise 10.4's signature.
+    pub fn he_std(n_in: usize, n_out: usize) -> f64 {
+        Init::He.variance(n_in, n_out).sqrt()
     }
 }
 
-/// The long part's MNIST gradients, small: on 100 real digits, too, the deep sigmoid stack's
-/// gradients vanish toward the input and the He-initialized ReLU stack's do not.
-#[test]
-fn on_mnist_digits_sigmoid_gradients_vanish_and_relu_he_gradients_do_not() {
-    let (digits, _) = mnist_subset(100);
-    let labels: Vec<u8> = digits.labels().iter().map(|&l| l as u8).collect();
-    let norms = |phi, init| {
-        let stack = DeepStack::<f32, 784>::new(phi, init, &mut seeded(SEED));
-        stack.flow(&digits.inputs, &labels).weight_gradient_norms
-    };
-    let sigmoid = norms(Phi::Sigmoid, Init::Xavier);
-    assert!(sigmoid[0] < 1e-4 * sigmoid[9], "{sigmoid:?}");
-    let relu = norms(Phi::Relu, Init::He);
-    assert!((0.1..10.0).contains(&(relu[0] / relu[9])), "{relu:?}");
+mod mnist_runs {
+    //! Chapter 10's runs on real MNIST digits, which are not tied to one equation and so are
+    //! kept apart from the equation tests: clipping by norm rescuing a run that diverges, and
+    //! the gradients of deep sigmoid and ReLU stacks on digits.
+
+    use chapters::ch10_initialization::SEED;
+    use chapters::ch10_initialization::clipping::{Outcome, SmallRelu, train};
+    use chapters::ch10_initialization::deep::{DeepStack, Phi};
+    use nabla::clip::Clip;
+    use nabla::data::mnist;
+    use nabla::init::Init;
+    use nabla_tests::seeded;
+
+    /// The first `count` MNIST training images, and the next 500 as a test set.
+    fn mnist_subset(
+        count: usize,
+    ) -> (
+        nabla::data::Dataset<f32, 784, 10>,
+        nabla::data::Dataset<f32, 784, 10>,
+    ) {
+        let digits = mnist::load(&mnist::default_dir()).expect("MNIST is in data/mnist");
+        let all = digits.train.to_dataset::<f32>();
+        let train = all.take(count);
+        let indices: Vec<usize> = (count..count + 500).collect();
+        (train, all.subset(&indices))
+    }
+
+    /// The long part's clipping run, small: on 512 MNIST digits, SGD at rate 2 diverges on a six-layer ReLU
+    /// network of width 64 without clipping; clipped by norm (every step then at most 2 · 0.25 = 0.5
+    /// long), the same run from the same weights trains to a loss far below ln 10 ≈ 2.30 (the loss
+    /// of guessing).
+    #[test]
+    fn clipping_by_norm_trains_a_run_that_diverges_without_it() {
+        let (train_set, test_set) = mnist_subset(512);
+        let (rate, epochs) = (2.0, 10);
+        let start = SmallRelu::<f32>::new(&mut seeded(SEED));
+        let mut network = start.clone();
+        let unclipped = train(
+            &mut network,
+            (&train_set, &test_set),
+            rate,
+            None,
+            epochs,
+            SEED,
+        )
+        .unwrap();
+        assert!(
+            matches!(unclipped, Outcome::Diverged { .. }),
+            "{unclipped:?}"
+        );
+        let mut network = start.clone();
+        let clip = Some(Clip::Norm(0.25));
+        let clipped = train(
+            &mut network,
+            (&train_set, &test_set),
+            rate,
+            clip,
+            epochs,
+            SEED,
+        );
+        match clipped.unwrap() {
+            Outcome::Trained {
+                losses,
+                test_accuracy,
+                ..
+            } => {
+                assert!(losses[epochs - 1] < 0.8, "losses {losses:?}");
+                assert!(losses[epochs - 1] < 0.5 * losses[0], "losses {losses:?}");
+                assert!(test_accuracy > 0.6, "test accuracy {test_accuracy}");
+            }
+            diverged => panic!("clipped run diverged: {diverged:?}"),
+        }
+    }
+
+    /// The long part's MNIST gradients, small: on 100 real digits, too, the deep sigmoid stack's
+    /// gradients vanish toward the input and the He-initialized ReLU stack's do not.
+    #[test]
+    fn on_mnist_digits_sigmoid_gradients_vanish_and_relu_he_gradients_do_not() {
+        let (digits, _) = mnist_subset(100);
+        let labels: Vec<u8> = digits.labels().iter().map(|&l| l as u8).collect();
+        let norms = |phi, init| {
+            let stack = DeepStack::<f32, 784>::new(phi, init, &mut seeded(SEED));
+            stack.flow(&digits.inputs, &labels).weight_gradient_norms
+        };
+        let sigmoid = norms(Phi::Sigmoid, Init::Xavier);
+        assert!(sigmoid[0] < 1e-4 * sigmoid[9], "{sigmoid:?}");
+        let relu = norms(Phi::Relu, Init::He);
+        assert!((0.1..10.0).contains(&(relu[0] / relu[9])), "{relu:?}");
+    }
 }

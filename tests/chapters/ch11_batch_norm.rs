@@ -1,22 +1,20 @@
 //! Chapter 11's equations, each checked numerically by the test named after it: every step of
 //! the backward pass against central differences of the function it differentiates (through
 //! the batch statistics), the simplified formula against the chain-rule sum, and the laws of
-//! the running averages and of the two modes. Then the long experiments on a small seeded
-//! subset of MNIST.
+//! the running averages and of the two modes. The checks that grade the learner's forward and
+//! backward passes (exercises 11.1 and 11.2) run on the library's layer too. The long
+//! experiments on a small seeded subset of MNIST are in `mnist_runs`.
 
 use chapters::ch11_batch_norm::{
-    FEATURES, Normalized, Plain, SAMPLES, accuracy_in, chain_rule, example_batch,
-    frozen_statistics_gradient, library_backward, mean_and_variance, output_of_sample,
-    predictions_in, train, train_running_averages, weighted_output,
+    FEATURES, SAMPLES, chain_rule, example_batch, frozen_statistics_gradient, library_backward,
+    mean_and_variance, output_of_sample, train_running_averages, weighted_output,
 };
 use nabla::Batch;
 use nabla::batchnorm::BatchNorm;
-use nabla::data::Dataset;
-use nabla::data::mnist::{self, CLASSES, PIXELS};
 use nabla::gradcheck::numeric_derivative;
 use nabla::layer::{Layer, Pass};
 use nabla_tests::{assert_gradients_match, max_relative_error, seeded, uniform_batch};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
 const EPSILON: f64 = 1e-5;
 const H: f64 = 1e-5;
@@ -264,8 +262,9 @@ fn eq_11_8_chain_rule_through_the_batch_statistics_matches_central_differences()
 }
 
 /// (11.9) The simplified formula γ/(m√(σ_B² + ε)) (m gᵢ − Σ g − x̂ᵢ Σ g x̂), written out here and
-/// as the library computes it, equals the chain-rule sum, and the library's backward passes
-/// the gradient check of the whole layer.
+/// as the library computes it, equals the chain-rule sum; and the library's backward passes the
+/// check that grades the learner's (exercise 11.2): ∂L/∂x, ∂L/∂γ and ∂L/∂β against central
+/// differences of the library's forward pass, which passes its own check (exercise 11.1).
 #[test]
 fn eq_11_9_simplified_input_gradient_equals_the_chain_rule_sum() {
     let mut rng = seeded(90);
@@ -288,18 +287,20 @@ fn eq_11_9_simplified_input_gradient_equals_the_chain_rule_sum() {
             assert!(max_relative_error(&simplified, &chain) < 1e-9);
             assert!(max_relative_error(&row(&library, i), &chain) < 1e-9);
         }
-        let numeric: Vec<f64> = (0..batch.len())
-            .map(|k| {
-                let moved = |value: f64| {
-                    let mut point = batch.clone();
-                    point.as_mut_slice()[k] = value;
-                    weighted_output(&bn, &point, Pass::train(0), &weights)
-                };
-                numeric_derivative(moved, batch.as_slice()[k], H)
-            })
-            .collect();
-        assert_gradients_match("library ∂L/∂x", library.as_slice(), &numeric);
     }
+    let outcome = exercises::checks::ch11_batch_norm::batch_norm_backward(
+        library::backward,
+        library::forward,
+    );
+    assert!(outcome.passed(), "{outcome:?}");
+}
+
+/// (11.1)–(11.3) The check that grades the learner's forward pass (exercise 11.1) passes the
+/// library's layer on one feature, one of its batches with a variance small enough for ε to show.
+#[test]
+fn eq_11_3_the_librarys_batch_norm_forward_passes_the_exercise_check() {
+    let outcome = exercises::checks::ch11_batch_norm::batch_norm_forward(library::forward);
+    assert!(outcome.passed(), "{outcome:?}");
 }
 
 /// (11.10) ∂yᵢ'/∂xᵢ = γ/(m√(σ_B² + ε)) (m δᵢᵢ' − 1 − x̂ᵢ x̂ᵢ') within a feature, and 0 across
@@ -417,85 +418,151 @@ fn eq_11_12_inference_uses_the_running_averages_whatever_the_batch() {
     );
 }
 
-/// The first `count` MNIST test images (the test split loads faster than the training split).
-fn mnist_subset(count: usize) -> Dataset<f32, PIXELS, CLASSES> {
-    let dir = mnist::default_dir();
-    let digits = mnist::load_split(&dir.join(mnist::TEST_IMAGES), &dir.join(mnist::TEST_LABELS))
-        .expect("the MNIST test files are in data/mnist");
-    digits.to_dataset::<f32>().take(count)
+mod library {
+    //! Adapters from the library's `BatchNorm` layer to the signatures of chapter 11's exercise
+    //! checks, which work on one feature: a one-feature layer with the given γ and β (and the
+    //! library's ε, the exercises' `EPSILON`), the feature's values as a batch of one row.
+
+    use exercises::ch11_batch_norm::{BatchNormGradients, EPSILON};
+    use nabla::Batch;
+    use nabla::batchnorm::BatchNorm;
+    use nabla::layer::{Layer, Pass};
+    use nabla::network::Parameters;
+
+    /// A one-feature layer with `gamma` and `beta`.
+    fn one_feature(gamma: f64, beta: f64) -> BatchNorm<f64, 1> {
+        let mut layer = BatchNorm::new();
+        assert_eq!(layer.epsilon, EPSILON, "the library's ε is the exercises'");
+        (layer.gamma[(0, 0)], layer.beta[(0, 0)]) = (gamma, beta);
+        layer
+    }
+
+    /// The library's forward pass in training mode (11.1)–(11.3), in exercise 11.1's signature.
+    pub fn forward(x: &[f64], gamma: f64, beta: f64) -> Vec<f64> {
+        let layer = one_feature(gamma, beta);
+        let mut cache = Default::default();
+        let input = Batch::<f64, 1>::from_column_slice(x);
+        let output = Layer::<f64, 1, 1>::forward(&layer, &input, Pass::train(0), &mut cache);
+        output.as_slice().to_vec()
+    }
+
+    /// The library's backward pass in training mode (11.4)–(11.9), in exercise 11.2's signature:
+    /// the gradients for the upstream gradient `g = ∂L/∂y`.
+    pub fn backward(x: &[f64], gamma: f64, beta: f64, g: &[f64]) -> BatchNormGradients {
+        let layer = one_feature(gamma, beta);
+        let mut cache = Default::default();
+        let input = Batch::<f64, 1>::from_column_slice(x);
+        Layer::<f64, 1, 1>::forward(&layer, &input, Pass::train(0), &mut cache);
+        let upstream = Batch::<f64, 1>::from_column_slice(g);
+        let mut gradients = layer.zeros_like();
+        let mut input_gradient = input.clone();
+        layer.backward(
+            &input,
+            &cache,
+            &upstream,
+            &mut gradients,
+            Some(&mut input_gradient),
+        );
+        BatchNormGradients {
+            input: input_gradient.as_slice().to_vec(),
+            gamma: gradients.gamma[(0, 0)],
+            beta: gradients.beta[(0, 0)],
+        }
+    }
 }
 
-/// The long experiment in small: on 640 digits, the plain deep network learns at the ordinary
-/// rate 0.05 but diverges within its first 20 batches at 2, forty times larger; the
-/// batch-normalized one trains at 2, its loss falling to about half of chance (ln 10 ≈ 2.3).
-#[test]
-fn at_a_large_learning_rate_batch_norm_trains_where_the_plain_network_diverges() {
-    let data = mnist_subset(640);
-    let settings = (3, 32);
-    let generators = || {
-        let seeded = rand::rngs::StdRng::seed_from_u64;
-        (seeded(7), seeded(8))
-    };
-    let plain_at = |learning_rate: f64| {
+mod mnist_runs {
+    //! Chapter 11's long experiments on a small seeded subset of MNIST, which are not tied to one
+    //! equation and so are kept apart from the equation tests: batch norm training at a rate
+    //! where the plain network diverges, and what forgetting inference mode does.
+
+    use chapters::ch11_batch_norm::{Normalized, Plain, accuracy_in, predictions_in, train};
+    use nabla::data::Dataset;
+    use nabla::data::mnist::{self, CLASSES, PIXELS};
+    use nabla::layer::Pass;
+    use rand::SeedableRng;
+
+    /// The first `count` MNIST test images (the test split loads faster than the training split).
+    fn mnist_subset(count: usize) -> Dataset<f32, PIXELS, CLASSES> {
+        let dir = mnist::default_dir();
+        let digits =
+            mnist::load_split(&dir.join(mnist::TEST_IMAGES), &dir.join(mnist::TEST_LABELS))
+                .expect("the MNIST test files are in data/mnist");
+        digits.to_dataset::<f32>().take(count)
+    }
+
+    /// The long experiment in small: on 640 digits, the plain deep network learns at the ordinary
+    /// rate 0.05 but diverges within its first 20 batches at 2, forty times larger; the
+    /// batch-normalized one trains at 2, its loss falling to about half of chance (ln 10 ≈ 2.3).
+    #[test]
+    fn at_a_large_learning_rate_batch_norm_trains_where_the_plain_network_diverges() {
+        let data = mnist_subset(640);
+        let settings = (3, 32);
+        let generators = || {
+            let seeded = rand::rngs::StdRng::seed_from_u64;
+            (seeded(7), seeded(8))
+        };
+        let plain_at = |learning_rate: f64| {
+            let (mut weights, mut order) = generators();
+            let mut plain = Plain::<f32>::new(&mut weights);
+            train(
+                &mut plain,
+                &data,
+                &data,
+                learning_rate,
+                settings,
+                &mut order,
+            )
+        };
+        let ordinary = plain_at(0.05);
+        assert_eq!(ordinary.diverged_at, None);
+        let loss = ordinary.epochs.last().expect("three epochs").mean_loss;
+        assert!(
+            loss < 1.5,
+            "the plain network learns at η = 0.05: loss {loss}"
+        );
+        let large = plain_at(2.0);
+        assert!(
+            large.diverged_at.is_some_and(|batch| batch <= 20),
+            "the plain network diverges at η = 2: {:?}",
+            large.diverged_at
+        );
         let (mut weights, mut order) = generators();
-        let mut plain = Plain::<f32>::new(&mut weights);
-        train(
-            &mut plain,
-            &data,
-            &data,
-            learning_rate,
-            settings,
-            &mut order,
-        )
-    };
-    let ordinary = plain_at(0.05);
-    assert_eq!(ordinary.diverged_at, None);
-    let loss = ordinary.epochs.last().expect("three epochs").mean_loss;
-    assert!(
-        loss < 1.5,
-        "the plain network learns at η = 0.05: loss {loss}"
-    );
-    let large = plain_at(2.0);
-    assert!(
-        large.diverged_at.is_some_and(|batch| batch <= 20),
-        "the plain network diverges at η = 2: {:?}",
-        large.diverged_at
-    );
-    let (mut weights, mut order) = generators();
-    let mut normalized = Normalized::<f32>::new(&mut weights);
-    let run = train(&mut normalized, &data, &data, 2.0, settings, &mut order);
-    assert_eq!(run.diverged_at, None);
-    let last = run.epochs.last().expect("three epochs");
-    assert!(
-        last.mean_loss < 1.2,
-        "batch norm at η = 2: loss {}",
-        last.mean_loss
-    );
-    assert!(last.test_accuracy > 0.7, "accuracy {}", last.test_accuracy);
-}
+        let mut normalized = Normalized::<f32>::new(&mut weights);
+        let run = train(&mut normalized, &data, &data, 2.0, settings, &mut order);
+        assert_eq!(run.diverged_at, None);
+        let last = run.epochs.last().expect("three epochs");
+        assert!(
+            last.mean_loss < 1.2,
+            "batch norm at η = 2: loss {}",
+            last.mean_loss
+        );
+        assert!(last.test_accuracy > 0.7, "accuracy {}", last.test_accuracy);
+    }
 
-/// The modes of a trained batch-norm network: inference mode with its running averages scores
-/// about as well as training mode with large batches; training mode with batches of one sample
-/// (the forgotten switch) normalizes every input to x̂ = 0, so every image gets the same class.
-#[test]
-fn forgetting_inference_mode_with_one_sample_gives_every_image_the_same_class() {
-    let data = mnist_subset(640);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(8);
-    let mut normalized = Normalized::<f32>::new(&mut rng);
-    let run = train(&mut normalized, &data, &data, 0.05, (3, 32), &mut rng);
-    assert_eq!(run.diverged_at, None);
-    let infer = accuracy_in(&normalized, &data, Pass::infer(), 640);
-    let large_batches = accuracy_in(&normalized, &data, Pass::train(0), 320);
-    assert!(infer > 0.75, "inference accuracy {infer}");
-    assert!(
-        (infer - large_batches).abs() < 0.1,
-        "{infer} vs {large_batches}"
-    );
-    let alone = predictions_in(&normalized, &data, Pass::train(0), 1);
-    assert!(
-        alone.iter().all(|&class| class == alone[0]),
-        "one class for all"
-    );
-    let single = accuracy_in(&normalized, &data, Pass::train(0), 1);
-    assert!(single < 0.2, "batches of one score near chance: {single}");
+    /// The modes of a trained batch-norm network: inference mode with its running averages scores
+    /// about as well as training mode with large batches; training mode with batches of one sample
+    /// (the forgotten switch) normalizes every input to x̂ = 0, so every image gets the same class.
+    #[test]
+    fn forgetting_inference_mode_with_one_sample_gives_every_image_the_same_class() {
+        let data = mnist_subset(640);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        let mut normalized = Normalized::<f32>::new(&mut rng);
+        let run = train(&mut normalized, &data, &data, 0.05, (3, 32), &mut rng);
+        assert_eq!(run.diverged_at, None);
+        let infer = accuracy_in(&normalized, &data, Pass::infer(), 640);
+        let large_batches = accuracy_in(&normalized, &data, Pass::train(0), 320);
+        assert!(infer > 0.75, "inference accuracy {infer}");
+        assert!(
+            (infer - large_batches).abs() < 0.1,
+            "{infer} vs {large_batches}"
+        );
+        let alone = predictions_in(&normalized, &data, Pass::train(0), 1);
+        assert!(
+            alone.iter().all(|&class| class == alone[0]),
+            "one class for all"
+        );
+        let single = accuracy_in(&normalized, &data, Pass::train(0), 1);
+        assert!(single < 0.2, "batches of one score near chance: {single}");
+    }
 }

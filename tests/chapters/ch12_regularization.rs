@@ -1,12 +1,13 @@
-//! Chapter 12's equations, each checked numerically by the test named after it, and the
-//! chapter's MNIST experiments on a small seeded problem.
+//! Chapter 12's equations, each checked numerically by the test named after it; the checks
+//! that grade the learner's dropout, L2 gradient and early stopping run on the library's (see
+//! `library`). The chapter's experiments on a small seeded problem are in `experiments`.
 
 use chapters::ch12_regularization::decay::{
     ADAM_RATE, LAMBDA, SGD_RATE, Tiny, hand_run, max_difference, penalized_loss, toy_data,
     weight_norm,
 };
 use chapters::ch12_regularization::dropout_mean::{INPUT, measure};
-use chapters::ch12_regularization::overfit::{Curves, SmallRun, curves, lowest};
+use chapters::ch12_regularization::overfit::lowest;
 use nabla::batch::one_hot;
 use nabla::data::Dataset;
 use nabla::dropout::{Dropout, DropoutCache};
@@ -18,7 +19,7 @@ use nabla::optim::{Adam, AdamW, Sgd};
 use nabla::regularize::{add_l2, weight_slots};
 use nabla::train::{EarlyStopping, TrainConfig, fit, mean_loss, on_epoch};
 use nabla::{Batch, Scalar};
-use nabla_tests::{finite_difference_gradient, max_relative_error, options, seeded};
+use nabla_tests::{options, seeded};
 use rand::Rng;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -86,26 +87,11 @@ fn eq_12_2_the_penalty_adds_lambda_w_to_each_weight_gradient_and_nothing_to_bias
         options(),
     );
     assert!(report.max_relative_error < 1e-6, "{report:?}");
-    // The added term, entry by entry: λw on weights, 0 on biases.
-    let (weights, before, after) = (flat(&network), flat(&plain), flat(&gradients));
+    // The added term, entry by entry (λw on weights, 0 on biases), is what the check that
+    // grades the learner's L2 gradient (exercise 12.3) verifies, against central differences.
+    let outcome = exercises::checks::ch12_regularization::l2_gradient(library::l2_gradient);
+    assert!(outcome.passed(), "{outcome:?}");
     let slots = weight_slots(&network.tensor_specs());
-    let mut at = 0;
-    let mut sizes = Vec::new();
-    network.visit(&mut |t| sizes.push(t.len()));
-    for (slot, size) in sizes.iter().enumerate() {
-        for i in at..at + size {
-            let expected = if slots[slot] {
-                LAMBDA * weights[i]
-            } else {
-                0.0
-            };
-            assert!(
-                (after[i] - before[i] - expected).abs() < 1e-15,
-                "slot {slot} entry {i}"
-            );
-        }
-        at += size;
-    }
     // The penalty is λ/2 Σw², so its gradient is λw (not 2λw): a factor 2 fails the check.
     let mut doubled = plain.clone();
     add_l2(&network, &mut doubled, 2.0 * LAMBDA, &slots);
@@ -154,6 +140,9 @@ fn eq_12_4_adamw_decays_outside_the_moments_and_no_l2_penalty_under_adam_matches
 
 #[test]
 fn eq_12_5_dropout_outputs_are_zero_or_the_input_over_the_keep_probability() {
+    // The check that grades the learner's forward pass (exercise 12.1), on the library's masks.
+    let outcome = exercises::checks::ch12_regularization::dropout_forward(library::dropout_forward);
+    assert!(outcome.passed(), "{outcome:?}");
     for p in [0.2, 0.5] {
         let masks = 4000;
         let batch = Batch::<f64, 8>::from_fn(masks, |row, _| INPUT[row]);
@@ -214,24 +203,24 @@ fn eq_12_7_dropout_variance_is_a_squared_p_over_one_minus_p() {
     }
 }
 
+/// (12.8) The check that grades the learner's backward pass (exercise 12.2) passes the
+/// library's, against central differences of L = Σ g ã through the library's forward pass. On a
+/// whole batch, with the mask of a step of training: the gradient is the upstream gradient
+/// times the factor the forward pass gave each input, 0 where it dropped one.
 #[test]
 fn eq_12_8_dropout_backward_multiplies_by_the_forward_mask() {
+    let outcome = exercises::checks::ch12_regularization::dropout_backward(
+        library::dropout_backward,
+        library::dropout_forward,
+    );
+    assert!(outcome.passed(), "{outcome:?}");
     let mut rng = seeded(8);
-    let input: Vec<f64> = (0..8 * 5).map(|_| rng.random_range(-2.0..2.0)).collect();
+    let input: Vec<f64> = (0..8 * 5).map(|_| rng.random_range(0.5..2.0)).collect();
     let upstream: Vec<f64> = (0..8 * 5).map(|_| rng.random_range(-1.0..1.0)).collect();
     let layer = Dropout::new(0.4, 21);
-    let pass = Pass::train(17);
-    // L(a) = Σ upstream ⊙ dropout(a), with the mask of step 17 (the same in every evaluation).
-    let loss = |a: &[f64]| {
-        let batch = Batch::<f64, 8>::from_column_slice(a);
-        let mut cache = DropoutCache::default();
-        let out = layer.forward(&batch, pass, &mut cache);
-        out.iter().zip(&upstream).map(|(o, u)| o * u).sum::<f64>()
-    };
-    let numeric = finite_difference_gradient(loss, &input);
     let batch = Batch::<f64, 8>::from_column_slice(&input);
     let mut cache = DropoutCache::default();
-    layer.forward(&batch, pass, &mut cache);
+    let output = layer.forward(&batch, Pass::train(17), &mut cache).clone();
     let mut input_gradient = Batch::zeros(0);
     let mut unused = layer;
     layer.backward(
@@ -241,19 +230,20 @@ fn eq_12_8_dropout_backward_multiplies_by_the_forward_mask() {
         &mut unused,
         Some(&mut input_gradient),
     );
-    let analytic: Vec<f64> = input_gradient.iter().copied().collect();
-    assert!(max_relative_error(&analytic, &numeric) < 1e-8);
-    assert!(analytic.contains(&0.0) && analytic.iter().any(|&g| g != 0.0));
+    for k in 0..input.len() {
+        let factor = output.as_slice()[k] / input[k];
+        let expected = upstream[k] * factor;
+        assert!(
+            (input_gradient.as_slice()[k] - expected).abs() < 1e-12,
+            "entry {k}"
+        );
+    }
+    assert!(input_gradient.iter().any(|&g| g == 0.0) && input_gradient.iter().any(|&g| g != 0.0));
 }
 
 nabla::network! {
     /// A network that can memorize 100 noisy samples.
     struct Memorizer: 16 => relu 128 => softmax 4
-}
-
-nabla::network! {
-    /// The same with dropout.
-    struct MemorizerDropout: 16 => relu 128 => dropout(0.5) => softmax 4
 }
 
 /// `n` points in `[-1, 1]¹⁶` labelled by the largest of four fixed linear functions, a quarter
@@ -278,39 +268,11 @@ fn noisy_task(n: usize, seed: u64) -> Dataset<f32, 16, 4> {
     Dataset::new(inputs, one_hot(&labels))
 }
 
-const SMALL: SmallRun = SmallRun {
-    epochs: 60,
-    learning_rate: 0.01,
-    batch_size: 20,
-    l2: 0.0,
-    patience: None,
-};
-
-fn small(run: SmallRun, dropout: bool) -> Curves {
-    let (train, validation) = (noisy_task(100, 1), noisy_task(300, 2));
-    let mut rng = seeded(3);
-    if dropout {
-        curves(
-            MemorizerDropout::<f32>::new(&mut rng),
-            &train,
-            &validation,
-            run,
-            &mut rng,
-        )
-    } else {
-        curves(
-            Memorizer::<f32>::new(&mut rng),
-            &train,
-            &validation,
-            run,
-            &mut rng,
-        )
-    }
-    .expect("trains")
-}
-
 #[test]
 fn eq_12_9_early_stopping_returns_the_weights_of_the_lowest_validation_loss() {
+    // The check that grades the learner's rule (exercise 12.4), on `fit`'s early stopping.
+    let outcome = exercises::checks::ch12_regularization::early_stopping(library::early_stopping);
+    assert!(outcome.passed(), "{outcome:?}");
     let (train, validation) = (noisy_task(100, 1), noisy_task(300, 2));
     let mut rng = seeded(3);
     let mut network = Memorizer::<f32>::new(&mut rng);
@@ -356,92 +318,297 @@ fn eq_12_9_early_stopping_returns_the_weights_of_the_lowest_validation_loss() {
     assert_ne!(weights[best - 1], weights[stopped - 1]);
 }
 
-#[test]
-fn a_small_network_memorizes_noisy_labels_and_each_regularizer_helps_the_validation_loss() {
-    let plain = small(SMALL, false);
-    let lowest_of = |c: &Curves| c.validation_loss[lowest(&c.validation_loss) - 1];
-    // Overfitting: the training loss goes to almost 0 while the validation loss climbs well
-    // above its lowest value.
-    let last_train = plain.train_loss[plain.train_loss.len() - 1];
-    assert!(last_train < 0.05, "training loss {last_train}");
-    assert!(
-        plain.final_validation_loss > 1.4 * lowest_of(&plain),
-        "{} vs {}",
-        plain.final_validation_loss,
-        lowest_of(&plain)
-    );
-    // The penalty and early stopping end far below the unregularized run's final loss.
-    let l2 = small(SmallRun { l2: 0.01, ..SMALL }, false);
-    let stopped = small(
-        SmallRun {
-            patience: Some(10),
-            ..SMALL
-        },
-        false,
-    );
-    for (name, run) in [("L2", &l2), ("early stopping", &stopped)] {
+mod experiments {
+    //! Chapter 12's experiments on a small seeded problem, which are not tied to one equation and
+    //! so are kept apart from the equation tests: a network that memorizes noisy labels and
+    //! what each regularizer does to its validation loss, and the headline run's early stopping.
+
+    use super::{Memorizer, noisy_task};
+    use chapters::ch12_regularization::overfit::{Curves, SmallRun, curves, lowest};
+    use nabla_tests::seeded;
+
+    nabla::network! {
+        /// The same with dropout.
+        struct MemorizerDropout: 16 => relu 128 => dropout(0.5) => softmax 4
+    }
+
+    const SMALL: SmallRun = SmallRun {
+        epochs: 60,
+        learning_rate: 0.01,
+        batch_size: 20,
+        l2: 0.0,
+        patience: None,
+    };
+
+    fn small(run: SmallRun, dropout: bool) -> Curves {
+        let (train, validation) = (noisy_task(100, 1), noisy_task(300, 2));
+        let mut rng = seeded(3);
+        if dropout {
+            curves(
+                MemorizerDropout::<f32>::new(&mut rng),
+                &train,
+                &validation,
+                run,
+                &mut rng,
+            )
+        } else {
+            curves(
+                Memorizer::<f32>::new(&mut rng),
+                &train,
+                &validation,
+                run,
+                &mut rng,
+            )
+        }
+        .expect("trains")
+    }
+
+    #[test]
+    fn a_small_network_memorizes_noisy_labels_and_each_regularizer_helps_the_validation_loss() {
+        let plain = small(SMALL, false);
+        let lowest_of = |c: &Curves| c.validation_loss[lowest(&c.validation_loss) - 1];
+        // Overfitting: the training loss goes to almost 0 while the validation loss climbs well
+        // above its lowest value.
+        let last_train = plain.train_loss[plain.train_loss.len() - 1];
+        assert!(last_train < 0.05, "training loss {last_train}");
         assert!(
-            run.final_validation_loss < 0.8 * plain.final_validation_loss,
-            "{name}: {} vs {}",
-            run.final_validation_loss,
-            plain.final_validation_loss
+            plain.final_validation_loss > 1.4 * lowest_of(&plain),
+            "{} vs {}",
+            plain.final_validation_loss,
+            lowest_of(&plain)
+        );
+        // The penalty and early stopping end far below the unregularized run's final loss.
+        let l2 = small(SmallRun { l2: 0.01, ..SMALL }, false);
+        let stopped = small(
+            SmallRun {
+                patience: Some(10),
+                ..SMALL
+            },
+            false,
+        );
+        for (name, run) in [("L2", &l2), ("early stopping", &stopped)] {
+            assert!(
+                run.final_validation_loss < 0.8 * plain.final_validation_loss,
+                "{name}: {} vs {}",
+                run.final_validation_loss,
+                plain.final_validation_loss
+            );
+        }
+        assert!(
+            stopped.validation_loss.len() < SMALL.epochs,
+            "early stopping stopped"
+        );
+        assert_eq!(stopped.kept_epoch, lowest(&stopped.validation_loss));
+        // Dropout memorizes too in the end, but more slowly: after 20 epochs its training loss
+        // is several times the unregularized one, and its validation loss lower.
+        let dropout = small(SMALL, true);
+        let at = 20 - 1;
+        assert!(
+            dropout.train_loss[at] > 2.0 * plain.train_loss[at],
+            "{} vs {}",
+            dropout.train_loss[at],
+            plain.train_loss[at]
+        );
+        assert!(
+            dropout.validation_loss[at] < 0.92 * plain.validation_loss[at],
+            "{} vs {}",
+            dropout.validation_loss[at],
+            plain.validation_loss[at]
         );
     }
-    assert!(
-        stopped.validation_loss.len() < SMALL.epochs,
-        "early stopping stopped"
-    );
-    assert_eq!(stopped.kept_epoch, lowest(&stopped.validation_loss));
-    // Dropout memorizes too in the end, but more slowly: after 20 epochs its training loss
-    // is several times the unregularized one, and its validation loss lower.
-    let dropout = small(SMALL, true);
-    let at = 20 - 1;
-    assert!(
-        dropout.train_loss[at] > 2.0 * plain.train_loss[at],
-        "{} vs {}",
-        dropout.train_loss[at],
-        plain.train_loss[at]
-    );
-    assert!(
-        dropout.validation_loss[at] < 0.92 * plain.validation_loss[at],
-        "{} vs {}",
-        dropout.validation_loss[at],
-        plain.validation_loss[at]
-    );
+
+    #[test]
+    fn the_headline_run_stops_early_on_a_validation_split_of_the_training_images() {
+        use chapters::headline::{
+            RunConfig, check_validation_size, checkpoint_settings, describe, run,
+        };
+        // One epoch: the stopping rule itself is checked by eq_12_9; this checks the wiring.
+        let config = RunConfig {
+            epochs: 1,
+            early_stopping: Some(1),
+            validation: 5000,
+            ..RunConfig::default()
+        };
+        let trained = run(&config, |_| {}).expect("trains");
+        for report in &trained.reports {
+            // Trained on the 55,000 images left after holding out 5,000.
+            let samples = (report.samples_per_second * report.seconds).round();
+            assert_eq!(samples, 55_000.0, "epoch {}", report.epoch);
+            assert!(report.validation_loss.is_some_and(f64::is_finite));
+            assert!(
+                report
+                    .best_epoch
+                    .is_some_and(|b| (1..=report.epoch).contains(&b))
+            );
+        }
+        assert!(describe(&config).contains("early stopping: patience 1 epoch, 5,000 validation"));
+        let settings = checkpoint_settings(&config).expect("settings");
+        assert!(settings.iter().any(|(key, _)| key == "early_stopping"));
+        let plain = checkpoint_settings(&RunConfig::default()).expect("settings");
+        assert!(plain.iter().all(|(key, _)| key != "early_stopping"));
+        let dir = std::path::Path::new("data");
+        assert!(check_validation_size(59_999, 60_000, dir).is_ok());
+        for bad in [0, 60_000, 70_000] {
+            assert!(check_validation_size(bad, 60_000, dir).is_err(), "{bad}");
+        }
+    }
 }
 
-#[test]
-fn the_headline_run_stops_early_on_a_validation_split_of_the_training_images() {
-    use chapters::headline::{
-        RunConfig, check_validation_size, checkpoint_settings, describe, run,
-    };
-    // One epoch: the stopping rule itself is checked by eq_12_9; this checks the wiring.
-    let config = RunConfig {
-        epochs: 1,
-        early_stopping: Some(1),
-        validation: 5000,
-        ..RunConfig::default()
-    };
-    let trained = run(&config, |_| {}).expect("trains");
-    for report in &trained.reports {
-        // Trained on the 55,000 images left after holding out 5,000.
-        let samples = (report.samples_per_second * report.seconds).round();
-        assert_eq!(samples, 55_000.0, "epoch {}", report.epoch);
-        assert!(report.validation_loss.is_some_and(f64::is_finite));
-        assert!(
-            report
-                .best_epoch
-                .is_some_and(|b| (1..=report.epoch).contains(&b))
-        );
+mod library {
+    //! Adapters from the library's dropout layer, L2 penalty and early stopping to the signatures
+    //! of chapter 12's exercise checks.
+    //!
+    //! - Dropout: the check hands over a mask; the library draws its own from the layer's seed and
+    //!   the step. The adapter runs the library's forward pass at the first step whose mask drops
+    //!   exactly the entries the check's mask drops (at most a few hundred tries for the check's
+    //!   short masks), so both the pattern and the factor 1/(1 − p) are the library's.
+    //! - L2: the flat parameters become a [`Tensors`] model, one tensor per run of weights or of
+    //!   biases, for `add_l2`.
+    //! - Early stopping: `fit` trains the network `1 => identity 1` with an optimizer that replays
+    //!   the check's validation losses: after epoch e the bias is √L_e, so the validation loss on
+    //!   the one sample (x = 0, y = 0) is L_e, and the weight is e, so the network `fit` returns
+    //!   names the epoch whose weights it kept.
+
+    use exercises::ch12_regularization::EarlyStop;
+    use nabla::Batch;
+    use nabla::data::Dataset;
+    use nabla::dropout::{Dropout, DropoutCache};
+    use nabla::layer::{Layer, Pass};
+    use nabla::loss::MeanSquaredError;
+    use nabla::optim::Optimizer;
+    use nabla::regularize::add_l2;
+    use nabla::train::{EarlyStopping, TrainConfig, fit};
+    use nabla_tests::{Tensors, seeded};
+
+    /// The library's forward pass over `activations` (one row, a sample per entry) at the first
+    /// training step whose mask drops what `mask` drops: the layer, its input and its cache.
+    fn forward_with(
+        activations: &[f64],
+        mask: &[f64],
+        p: f64,
+    ) -> (Batch<f64, 1>, DropoutCache<f64, 1>) {
+        let layer = Dropout::new(p, 12);
+        let input = Batch::<f64, 1>::from_column_slice(activations);
+        let mut cache = DropoutCache::default();
+        for step in 0..100_000 {
+            Layer::<f64, 1, 1>::forward(&layer, &input, Pass::train(step), &mut cache);
+            let dropped = |factor: f64| factor == 0.0;
+            if (cache.mask.iter().zip(mask)).all(|(&m, &r)| dropped(m) == dropped(r)) {
+                return (input, cache);
+            }
+        }
+        panic!("no step of the library's dropout draws the mask {mask:?}");
     }
-    assert!(describe(&config).contains("early stopping: patience 1 epoch, 5,000 validation"));
-    let settings = checkpoint_settings(&config).expect("settings");
-    assert!(settings.iter().any(|(key, _)| key == "early_stopping"));
-    let plain = checkpoint_settings(&RunConfig::default()).expect("settings");
-    assert!(plain.iter().all(|(key, _)| key != "early_stopping"));
-    let dir = std::path::Path::new("data");
-    assert!(check_validation_size(59_999, 60_000, dir).is_ok());
-    for bad in [0, 60_000, 70_000] {
-        assert!(check_validation_size(bad, 60_000, dir).is_err(), "{bad}");
+
+    /// The library's dropout forward pass (12.5) with the mask `mask`, in exercise 12.1's signature.
+    pub fn dropout_forward(activations: &[f64], mask: &[f64], p: f64) -> Vec<f64> {
+        forward_with(activations, mask, p)
+            .1
+            .output
+            .as_slice()
+            .to_vec()
+    }
+
+    /// The library's dropout backward pass (12.8) with the mask `mask`, in exercise 12.2's
+    /// signature: the forward pass that drew the mask, then `backward` from its cache.
+    pub fn dropout_backward(output_gradient: &[f64], mask: &[f64], p: f64) -> Vec<f64> {
+        let layer = Dropout::new(p, 12);
+        let (input, cache) = forward_with(&vec![1.0; mask.len()], mask, p);
+        let mut input_gradient = Batch::zeros(0);
+        let mut unused = layer;
+        Layer::<f64, 1, 1>::backward(
+            &layer,
+            &input,
+            &cache,
+            &Batch::<f64, 1>::from_column_slice(output_gradient),
+            &mut unused,
+            Some(&mut input_gradient),
+        );
+        input_gradient.as_slice().to_vec()
+    }
+
+    /// The library's `add_l2` (12.2), in exercise 12.3's signature: θ cut into one tensor per run
+    /// of weights or biases, the runs of weights marked as the slots to penalize.
+    pub fn l2_gradient(
+        parameters: &[f64],
+        gradient: &[f64],
+        is_weight: &[bool],
+        lambda: f64,
+    ) -> Vec<f64> {
+        let (mut model, mut gradients, mut slots) = (Tensors(vec![]), Tensors(vec![]), vec![]);
+        let mut start = 0;
+        for run in is_weight.chunk_by(|a, b| a == b) {
+            let range = start..start + run.len();
+            model.0.push(parameters[range.clone()].to_vec());
+            gradients.0.push(gradient[range].to_vec());
+            slots.push(run[0]);
+            start += run.len();
+        }
+        add_l2(&model, &mut gradients, lambda, &slots);
+        gradients.0.concat()
+    }
+
+    nabla::network! {
+        /// One identity neuron: the weight names the epoch, the bias sets the validation loss.
+        pub struct Replayed: 1 => identity 1
+    }
+
+    /// An optimizer that, at the step of epoch e, sets the weight to e and the bias to √L_e.
+    struct Replay<'a> {
+        losses: &'a [f64],
+        epoch: usize,
+    }
+
+    impl Optimizer<f64> for Replay<'_> {
+        fn learning_rate(&self) -> f64 {
+            1.0
+        }
+
+        fn set_learning_rate(&mut self, _learning_rate: f64) {}
+
+        fn begin_step(&mut self) {
+            self.epoch += 1;
+        }
+
+        fn update(&mut self, slot: usize, parameters: &mut [f64], _gradients: &[f64]) {
+            parameters[0] = match slot {
+                0 => self.epoch as f64,
+                _ => self.losses[self.epoch - 1].sqrt(),
+            };
+        }
+    }
+
+    /// The library's early stopping in `fit` (12.9), in exercise 12.4's signature: the last epoch
+    /// trained, and the epoch whose weights `fit` returned.
+    pub fn early_stopping(validation_losses: &[f64], patience: usize) -> EarlyStop {
+        let one = Dataset::new(Batch::<f64, 1>::zeros(1), Batch::<f64, 1>::zeros(1));
+        let mut network = Replayed::<f64>::zeros();
+        let config = TrainConfig {
+            epochs: validation_losses.len(),
+            batch_size: 1,
+            early_stopping: Some(EarlyStopping {
+                validation: &one,
+                patience,
+            }),
+            ..TrainConfig::default()
+        };
+        let mut replay = Replay {
+            losses: validation_losses,
+            epoch: 0,
+        };
+        let reports = fit(
+            &mut network,
+            &MeanSquaredError,
+            &mut replay,
+            &one,
+            &config,
+            &mut seeded(12),
+            (),
+        )
+        .expect("trains");
+        EarlyStop {
+            stop_epoch: reports.len(),
+            best_epoch: network.layer1.weights[(0, 0)] as usize,
+        }
     }
 }
