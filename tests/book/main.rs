@@ -158,13 +158,21 @@ fn every_figure_the_book_shows_exists() {
 /// The names of all functions in the chapter test files (`eq_…` for equations, `chNN_…` for
 /// the chapters' other claims).
 fn equation_tests() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters");
     let mut names = Vec::new();
-    for entry in fs::read_dir(dir).expect("tests/chapters exists") {
-        let text = fs::read_to_string(entry.expect("entry").path()).expect("readable test file");
-        for line in text.lines() {
-            if let Some(rest) = line.trim().strip_prefix("fn ") {
-                names.push(rest.split(['(', '<']).next().unwrap_or("").to_string());
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters")];
+    // A chapter's tests may be a directory module: read its files too.
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(dir).expect("tests/chapters exists") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = fs::read_to_string(&path).expect("readable test file");
+            for line in text.lines() {
+                if let Some(rest) = line.trim().strip_prefix("fn ") {
+                    names.push(rest.split(['(', '<']).next().unwrap_or("").to_string());
+                }
             }
         }
     }
