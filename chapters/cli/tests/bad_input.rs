@@ -91,7 +91,8 @@ fn fixture(case: &str, dir: &Path) {
         | "validation-without-early-stopping"
         | "validation-larger-than-the-training-set"
         | "figures-of-an-unknown-chapter"
-        | "exercise-that-does-not-exist" => {}
+        | "exercise-that-does-not-exist"
+        | "watching-an-exercise-that-does-not-exist" => {}
         "figures-under-a-file" => std::fs::write(dir.join("file"), b"x").expect("a file"),
         "checkpoint-directory-reused" => {
             for name in ["epoch-001.safetensors", "epoch-001.optimizer.safetensors"] {
