@@ -1,10 +1,10 @@
-//! Chapter 3's checks: typical wrong answers fail with their mistake named, and the library's
-//! own activations (`nabla::activation`) pass the same checks.
+//! Chapter 3's checks: typical wrong answers fail with their mistake named. That the library's
+//! own activations pass the same checks is tested by the book's equation tests
+//! (`tests/chapters/ch03_activations/exercise_checks.rs`).
 
 use exercises::Outcome;
 use exercises::checks::ch03_activations as check;
 use exercises::solutions::ch03_activations as solution;
-use nabla::activation::{Activation, Elementwise, Relu, Sigmoid, Softmax, Tanh, softmax_into};
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -96,32 +96,4 @@ fn wrong_softmax_backward_passes_fail_with_their_mistake_named() {
         g.iter().map(|g| g - dot).collect()
     };
     assert!(mistake(check::softmax_backward(no_s, solution::softmax)).contains("multiplied by sⱼ"));
-}
-
-/// nabla's softmax of one column.
-fn library_softmax(z: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; z.len()];
-    softmax_into(z, &mut out);
-    out
-}
-
-#[test]
-fn the_library_activations_pass_the_same_checks() {
-    // The library differentiates at z; z is recovered from a by (3.5) and by atanh.
-    let sigmoid_derivative = |a: f64| Sigmoid.derivative((a / (1.0 - a)).ln());
-    assert!(check::sigmoid_derivative(sigmoid_derivative).passed());
-    let tanh_derivative = |a: f64| Elementwise::<f64>::derivative(&Tanh, a.atanh());
-    assert!(check::tanh_derivative(tanh_derivative).passed());
-    let relu_derivative = |z: f64| Elementwise::<f64>::derivative(&Relu, z);
-    assert!(check::relu_derivative(relu_derivative).passed());
-    assert!(check::softmax(library_softmax).passed());
-
-    let backward = |z: &[f64], g: &[f64]| -> Vec<f64> {
-        let a = library_softmax(z);
-        let mut gradient = g.to_vec();
-        Softmax.backward(z, &a, &mut gradient, z.len());
-        gradient
-    };
-    let outcome = check::softmax_backward(backward, library_softmax);
-    assert!(outcome.passed(), "{outcome:?}");
 }

@@ -1,14 +1,10 @@
-//! Chapter 4's checks: typical wrong answers fail with their mistake named, and the library's
-//! own parts (the network `1 => identity 1`, `MeanSquaredError`, `Sgd`) pass the same checks.
+//! Chapter 4's checks: typical wrong answers fail with their mistake named. That the library's
+//! own parts (the network `1 => identity 1`, `MeanSquaredError`, `Sgd`) pass the same checks is
+//! tested by the book's equation tests (`tests/chapters/ch04_gradient_descent/exercise_checks.rs`).
 
 use exercises::Outcome;
 use exercises::checks::ch04_gradient_descent as check;
 use exercises::solutions::ch04_gradient_descent as solution;
-use nabla::layer::Pass;
-use nabla::loss::{Loss, MeanSquaredError};
-use nabla::network::{Network, Parameters};
-use nabla::optim::{Optimizer, Sgd};
-use nabla::{Batch, network};
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -178,73 +174,4 @@ fn a_step_that_fails_because_the_gradient_does_fails_with_that_named() {
         said.contains("uphill") && said.contains("or, more likely, your mse_gradient"),
         "{said}"
     );
-}
-
-network! {
-    /// `ŷ = w x + b` as a network, as in the chapter.
-    struct LineNetwork: 1 => identity 1
-}
-
-/// The network holding the line (w, b), and the points as batches.
-fn line(
-    w: f64,
-    b: f64,
-    xs: &[f64],
-    ys: &[f64],
-) -> (LineNetwork<f64>, Batch<f64, 1>, Batch<f64, 1>) {
-    let mut network = LineNetwork::<f64>::zeros();
-    network.layer1.weights[(0, 0)] = w;
-    network.layer1.bias[(0, 0)] = b;
-    let inputs = Batch::<f64, 1>::from_column_slice(xs);
-    let targets = Batch::<f64, 1>::from_column_slice(ys);
-    (network, inputs, targets)
-}
-
-/// The library's gradient of the loss with respect to the network's parameters.
-fn library_gradient(
-    network: &LineNetwork<f64>,
-    inputs: &Batch<f64, 1>,
-    targets: &Batch<f64, 1>,
-) -> LineNetwork<f64> {
-    let (mut trace, mut gradients) = (Default::default(), network.zeros_like());
-    let mut output_gradient = Batch::zeros(0);
-    let outputs = network.forward_trace(inputs, Pass::train(0), &mut trace);
-    MeanSquaredError.value_and_gradient(outputs, targets, &mut output_gradient);
-    network.backward(inputs, &mut trace, &output_gradient, &mut gradients);
-    gradients
-}
-
-/// One step of the library's `Sgd` on the points.
-fn library_step(w: &mut f64, b: &mut f64, xs: &[f64], ys: &[f64], eta: f64) {
-    let (mut network, inputs, targets) = line(*w, *b, xs, ys);
-    let gradients = library_gradient(&network, &inputs, &targets);
-    Sgd::new(eta).step(&mut network, &gradients);
-    (*w, *b) = (network.layer1.weights[(0, 0)], network.layer1.bias[(0, 0)]);
-}
-
-#[test]
-fn the_library_passes_the_same_checks() {
-    let library_loss = |w, b, xs: &[f64], ys: &[f64]| {
-        let (network, inputs, targets) = line(w, b, xs, ys);
-        MeanSquaredError.value(&network.forward(&inputs), &targets)
-    };
-    assert!(check::mse_loss(library_loss).passed());
-    let gradient = |w, b, xs: &[f64], ys: &[f64]| {
-        let (network, inputs, targets) = line(w, b, xs, ys);
-        let g = library_gradient(&network, &inputs, &targets);
-        [g.layer1.weights[(0, 0)], g.layer1.bias[(0, 0)]]
-    };
-    let outcome = check::mse_gradient(gradient, library_loss);
-    assert!(outcome.passed(), "{outcome:?}");
-    let outcome = check::gradient_descent_step(library_step, library_loss);
-    assert!(outcome.passed(), "{outcome:?}");
-    let epoch =
-        |w: &mut f64, b: &mut f64, xs: &[f64], ys: &[f64], order: &[usize], m: usize, eta| {
-            for batch in order.chunks(m) {
-                let (bx, by) = gather(batch, xs, ys);
-                library_step(w, b, &bx, &by, eta);
-            }
-        };
-    let outcome = check::minibatch_epoch(epoch);
-    assert!(outcome.passed(), "{outcome:?}");
 }

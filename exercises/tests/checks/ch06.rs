@@ -1,14 +1,14 @@
-//! Chapter 6's exercises: typical wrong answers fail with their mistake named, and the
-//! library's own dense layer, sigmoid and generated backward pass pass the same checks.
+//! Chapter 6's exercises: typical wrong answers fail with their mistake named, and the library's
+//! sigmoid is the one the checks assume. That the library's dense layer and generated backward
+//! pass pass the same checks is tested by the book's equation tests
+//! (`tests/chapters/ch06_backpropagation/exercise_checks.rs`).
 
 use exercises::ch06_backpropagation::{Layer, LayerGradients, Matrix, TwoLayer, TwoLayerGradients};
 use exercises::checks::ch06_backpropagation as check;
 use exercises::solutions::ch06_backpropagation as solution;
 use exercises::{Failure, Outcome};
-use nabla::activation::{Sigmoid, apply, apply_derivative};
-use nabla::dense::Dense;
-use nabla::network::loss_and_gradients;
-use nabla::{Batch, HeapMatrix};
+use nabla::Batch;
+use nabla::activation::{Sigmoid, apply};
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -188,157 +188,6 @@ fn wrong_two_layer_gradients_fail_with_their_mistake_named() {
     };
     let said = mistake(check::two_layer_gradients(no_mean, forward));
     assert!(said.contains("times too large"), "{said}");
-}
-
-fn to_dense<const IN: usize, const OUT: usize>(layer: &Layer) -> Dense<f64, IN, OUT> {
-    Dense {
-        weights: HeapMatrix::from_fn(|j, k| layer.weights[(j, k)]),
-        bias: HeapMatrix::from_fn(|j, _| layer.bias[j]),
-    }
-}
-
-fn to_batch<const N: usize>(m: &Matrix) -> Batch<f64, N> {
-    Batch::from_fn(m.cols, |r, c| m[(r, c)])
-}
-
-fn from_batch<const N: usize>(b: &Batch<f64, N>) -> Matrix {
-    let mut m = Matrix::zeros(N, b.ncols());
-    for r in 0..N {
-        for c in 0..b.ncols() {
-            m[(r, c)] = b[(r, c)];
-        }
-    }
-    m
-}
-
-fn from_heap<const R: usize, const C: usize>(h: &HeapMatrix<f64, R, C>) -> Matrix {
-    let view = h.view();
-    let mut m = Matrix::zeros(R, C);
-    for r in 0..R {
-        for c in 0..C {
-            m[(r, c)] = view[(r, c)];
-        }
-    }
-    m
-}
-
-fn library_forward<const IN: usize, const OUT: usize>(layer: &Layer, input: &Matrix) -> Matrix {
-    from_batch(&to_dense::<IN, OUT>(layer).forward(&to_batch::<IN>(input)))
-}
-
-fn library_backward<const IN: usize, const OUT: usize>(
-    layer: &Layer,
-    input: &Matrix,
-    delta: &Matrix,
-) -> LayerGradients {
-    let dense = to_dense::<IN, OUT>(layer);
-    let mut gradients = Dense::zeros();
-    let mut input_gradient = Batch::zeros(input.cols);
-    dense.backward(
-        &to_batch(input),
-        &to_batch(delta),
-        &mut gradients,
-        Some(&mut input_gradient),
-    );
-    LayerGradients {
-        weights: from_heap(&gradients.weights),
-        bias: gradients.bias.as_slice().to_vec(),
-        input: from_batch(&input_gradient),
-    }
-}
-
-/// `(W^{ℓ+1})ᵀ δ^{ℓ+1}` from the library's dense backward, then its sigmoid's derivative.
-fn library_hidden_error<const UNITS: usize, const NEXT: usize>(
-    w: &Matrix,
-    d: &Matrix,
-    z: &Matrix,
-    a: &Matrix,
-) -> Matrix {
-    let next = Layer {
-        weights: w.clone(),
-        bias: vec![0.0; NEXT],
-    };
-    let dense = to_dense::<UNITS, NEXT>(&next);
-    let mut gradients = Dense::zeros();
-    let mut delta = Batch::zeros(z.cols);
-    dense.backward(&to_batch(a), &to_batch(d), &mut gradients, Some(&mut delta));
-    apply_derivative(&Sigmoid, &to_batch::<UNITS>(z), &to_batch(a), &mut delta);
-    from_batch(&delta)
-}
-
-#[test]
-fn the_library_passes_the_same_checks() {
-    let forward = |l: &Layer, a: &Matrix| match (l.weights.rows, l.weights.cols) {
-        (3, 2) => library_forward::<2, 3>(l, a),
-        (3, 3) => library_forward::<3, 3>(l, a),
-        (2, 4) => library_forward::<4, 2>(l, a),
-        (2, 2) => library_forward::<2, 2>(l, a),
-        (4, 3) => library_forward::<3, 4>(l, a),
-        (3, 4) => library_forward::<4, 3>(l, a),
-        shape => panic!("no adapter for {shape:?}"),
-    };
-    let outcome = check::dense_forward(forward);
-    assert!(outcome.passed(), "{outcome:?}");
-    let backward = |l: &Layer, a: &Matrix, d: &Matrix| match (l.weights.rows, l.weights.cols) {
-        (3, 2) => library_backward::<2, 3>(l, a, d),
-        (3, 3) => library_backward::<3, 3>(l, a, d),
-        (2, 4) => library_backward::<4, 2>(l, a, d),
-        (2, 2) => library_backward::<2, 2>(l, a, d),
-        (4, 3) => library_backward::<3, 4>(l, a, d),
-        (3, 4) => library_backward::<4, 3>(l, a, d),
-        shape => panic!("no adapter for {shape:?}"),
-    };
-    let outcome = check::dense_backward(backward, forward);
-    assert!(
-        outcome.passed() && outcome_says(&outcome, "your dense_forward"),
-        "{outcome:?}"
-    );
-    let hidden = |w: &Matrix, d: &Matrix, z: &Matrix, a: &Matrix| match (w.rows, w.cols) {
-        (3, 2) => library_hidden_error::<2, 3>(w, d, z, a),
-        (3, 3) => library_hidden_error::<3, 3>(w, d, z, a),
-        (2, 4) => library_hidden_error::<4, 2>(w, d, z, a),
-        shape => panic!("no adapter for {shape:?}"),
-    };
-    let outcome = check::hidden_error(hidden, forward);
-    assert!(outcome.passed(), "{outcome:?}");
-    let outcome = check::two_layer_gradients(library_two_layer, forward);
-    assert!(outcome.passed(), "{outcome:?}");
-}
-
-fn outcome_says(outcome: &Outcome, text: &str) -> bool {
-    matches!(outcome, Outcome::Passed(said) if said.contains(text))
-}
-
-nabla::network! { struct Tiny: 2 => sigmoid 2 => softmax 2 }
-nabla::network! { struct Wide: 3 => sigmoid 4 => softmax 3 }
-nabla::network! { struct Square: 3 => sigmoid 3 => softmax 3 }
-
-/// The gradients of `network!`'s generated backward pass, with the library's loss.
-fn library_two_layer(net: &TwoLayer, x: &Matrix, labels: &[usize]) -> TwoLayerGradients {
-    macro_rules! run {
-        ($network:ident, $inputs:literal, $hidden:literal, $classes:literal) => {{
-            let network = $network::<f64> {
-                layer1: to_dense(&net.hidden),
-                layer2: to_dense(&net.output),
-            };
-            let labels: Vec<u8> = labels.iter().map(|&l| l as u8).collect();
-            let targets = nabla::batch::one_hot::<f64, $classes>(&labels);
-            let (_, g) =
-                loss_and_gradients(&network, &network.loss(), &to_batch::<$inputs>(x), &targets);
-            TwoLayerGradients {
-                hidden_weights: from_heap(&g.layer1.weights),
-                hidden_bias: g.layer1.bias.as_slice().to_vec(),
-                output_weights: from_heap(&g.layer2.weights),
-                output_bias: g.layer2.bias.as_slice().to_vec(),
-            }
-        }};
-    }
-    match (x.rows, net.hidden.bias.len()) {
-        (2, 2) => run!(Tiny, 2, 2, 2),
-        (3, 4) => run!(Wide, 3, 4, 3),
-        (3, 3) => run!(Square, 3, 3, 3),
-        shape => panic!("no network for {shape:?}"),
-    }
 }
 
 #[test]

@@ -1,13 +1,10 @@
-//! Chapter 8's exercises: typical wrong answers fail with their mistake named, and the
-//! library's own pixel scaling and accuracy count pass the same checks.
+//! Chapter 8's exercises: typical wrong answers fail with their mistake named. That the library's
+//! pixel scaling and accuracy pass the same checks is tested by the book's equation tests
+//! (`eq_8_1_…` and `eq_8_3_…` in `tests/chapters/ch08_mnist.rs`).
 
 use exercises::checks::ch08_mnist as check;
 use exercises::solutions::ch08_mnist as solution;
 use exercises::{Failure, Outcome};
-use nabla::Batch;
-use nabla::batch::one_hot;
-use nabla::data::mnist::{PIXELS, RawDigits};
-use nabla::train::count_correct;
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -86,35 +83,4 @@ fn a_transposed_confusion_matrix_is_named() {
         matches!(&outcome, Outcome::Failed(f) if f.explanation.contains("12 × 12")),
         "{outcome:?}"
     );
-}
-
-#[test]
-fn the_library_passes_the_same_checks() {
-    // The loader's scaling, on images padded to 784 pixels.
-    let scale = |pixels: &[u8]| {
-        let images = pixels.len().div_ceil(PIXELS);
-        let mut padded = pixels.to_vec();
-        padded.resize(images * PIXELS, 0);
-        let digits = RawDigits {
-            pixels: padded,
-            labels: vec![0; images],
-        };
-        let data = digits.to_dataset::<f64>();
-        data.inputs.as_slice()[..pixels.len()].to_vec()
-    };
-    let outcome = check::scale_pixels(scale);
-    assert!(outcome.passed(), "{outcome:?}");
-    // The training loop's count of correct samples, for the 3- and 10-class batches.
-    fn library_accuracy<const K: usize>(z: &[Vec<f64>], l: &[usize]) -> f64 {
-        let logits = Batch::<f64, K>::from_fn(z.len(), |k, i| z[i][k]);
-        let labels: Vec<u8> = l.iter().map(|&l| l as u8).collect();
-        count_correct(&logits, &one_hot::<f64, K>(&labels)) as f64 / l.len() as f64
-    }
-    let accuracy = |z: &[Vec<f64>], l: &[usize]| match z[0].len() {
-        3 => library_accuracy::<3>(z, l),
-        10 => library_accuracy::<10>(z, l),
-        k => panic!("no adapter for {k} classes"),
-    };
-    let outcome = check::accuracy(accuracy);
-    assert!(outcome.passed(), "{outcome:?}");
 }

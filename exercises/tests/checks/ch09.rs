@@ -1,12 +1,11 @@
-//! Chapter 9's checks: the library's own optimizers and schedule pass them, and the typical
-//! wrong steps fail with their mistake named.
+//! Chapter 9's checks: the typical wrong steps fail with their mistake named. That the library's
+//! own optimizers and schedule pass them is tested by the book's equation tests (through the
+//! adapters in `tests/chapters/ch09_optimizers/library.rs`).
 
 use exercises::Outcome;
 use exercises::ch09_optimizers::AdamSettings;
 use exercises::checks::ch09_optimizers::{adam_step, cosine_rate, momentum_step};
 use exercises::solutions::ch09_optimizers as solution;
-use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
-use nabla::schedule::Schedule;
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -16,47 +15,6 @@ fn mistake(outcome: Outcome) -> String {
             .unwrap_or_else(|| panic!("no mistake named for: {}", failure.explanation)),
         other => panic!("expected a failure, got {other:?}"),
     }
-}
-
-#[test]
-fn the_library_optimizers_and_schedule_pass_the_checks() {
-    // A fresh library optimizer per step, given the check's state and read back: the check
-    // sees nabla's own arithmetic, not a copy of it.
-    let library_momentum = |theta: &mut [f64], velocity: &mut [f64], g: &[f64], eta, mu| {
-        let mut optimizer = Momentum::new(eta, mu);
-        optimizer.set_state(OptimizerState {
-            steps: 0,
-            buffers: vec![("velocity".into(), vec![velocity.to_vec()])],
-        });
-        optimizer.update(0, theta, g);
-        velocity.copy_from_slice(&optimizer.state().take("velocity")[0]);
-    };
-    let outcome = momentum_step(library_momentum);
-    assert!(outcome.passed(), "{outcome:?}");
-
-    let library_adam =
-        |theta: &mut [f64], m: &mut [f64], v: &mut [f64], g: &[f64], t: i32, s: AdamSettings| {
-            let mut optimizer = Adam::new(s.eta);
-            (optimizer.beta1, optimizer.beta2, optimizer.epsilon) = (s.beta1, s.beta2, s.epsilon);
-            optimizer.set_state(OptimizerState {
-                steps: t as u64 - 1,
-                buffers: vec![
-                    ("first_moment".into(), vec![m.to_vec()]),
-                    ("second_moment".into(), vec![v.to_vec()]),
-                ],
-            });
-            optimizer.begin_step();
-            optimizer.update(0, theta, g);
-            let mut state = optimizer.state();
-            m.copy_from_slice(&state.take("first_moment")[0]);
-            v.copy_from_slice(&state.take("second_moment")[0]);
-        };
-    let outcome = adam_step(library_adam);
-    assert!(outcome.passed(), "{outcome:?}");
-
-    let library_cosine = |base, min, step, total| Schedule::cosine(min).rate(base, step, 1, total);
-    let outcome = cosine_rate(library_cosine);
-    assert!(outcome.passed(), "{outcome:?}");
 }
 
 #[test]

@@ -1,13 +1,11 @@
-//! Chapter 11's exercises: typical wrong answers fail with their mistake named, and the library's
-//! own `BatchNorm` passes the same checks.
+//! Chapter 11's exercises: typical wrong answers fail with their mistake named. That the library's
+//! own `BatchNorm` passes the same checks is tested by the book's equation tests (through the
+//! adapters in `tests/chapters/ch11_batch_norm/library.rs`).
 
 use exercises::Outcome;
 use exercises::ch11_batch_norm::{BatchNormGradients, EPSILON};
 use exercises::checks::ch11_batch_norm::{batch_norm_backward, batch_norm_forward};
 use exercises::solutions::ch11_batch_norm as solution;
-use nabla::Batch;
-use nabla::batchnorm::{BatchNorm, BatchNormCache};
-use nabla::layer::{Layer, Pass};
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -102,52 +100,4 @@ fn frozen_batch_statistics_fail_with_their_mistake_named() {
         solution::batch_norm_forward,
     ));
     assert!(said.contains("Σ gᵢ x̂ᵢ"), "{said}");
-}
-
-/// One feature as a `1 × m` batch.
-fn row(values: &[f64]) -> Batch<f64, 1> {
-    Batch::from_row_slice(values)
-}
-
-/// The library's layer with one feature, γ and β set.
-fn layer(gamma: f64, beta: f64) -> BatchNorm<f64, 1> {
-    let mut layer = BatchNorm::new();
-    layer.gamma[(0, 0)] = gamma;
-    layer.beta[(0, 0)] = beta;
-    layer
-}
-
-fn library_forward(x: &[f64], gamma: f64, beta: f64) -> Vec<f64> {
-    let mut cache = BatchNormCache::default();
-    let output = layer(gamma, beta).forward(&row(x), Pass::train(0), &mut cache);
-    output.iter().copied().collect()
-}
-
-fn library_backward(x: &[f64], gamma: f64, beta: f64, g: &[f64]) -> BatchNormGradients {
-    let layer = layer(gamma, beta);
-    let input = row(x);
-    let mut cache = BatchNormCache::default();
-    layer.forward(&input, Pass::train(0), &mut cache);
-    let mut gradients = BatchNorm::new();
-    let mut input_gradient = Batch::zeros(x.len());
-    layer.backward(
-        &input,
-        &cache,
-        &row(g),
-        &mut gradients,
-        Some(&mut input_gradient),
-    );
-    BatchNormGradients {
-        input: input_gradient.iter().copied().collect(),
-        gamma: gradients.gamma[(0, 0)],
-        beta: gradients.beta[(0, 0)],
-    }
-}
-
-#[test]
-fn the_library_batch_norm_passes_the_same_checks() {
-    let forward = batch_norm_forward(library_forward);
-    assert!(forward.passed(), "{forward:?}");
-    let backward = batch_norm_backward(library_backward, library_forward);
-    assert!(backward.passed(), "{backward:?}");
 }

@@ -1,5 +1,6 @@
-//! Chapter 12's exercises: typical wrong answers fail with their mistake named, and the library's
-//! own dropout, L2 penalty and early stopping agree with the same checks.
+//! Chapter 12's exercises: typical wrong answers fail with their mistake named. That the library's
+//! own dropout, L2 penalty and early stopping pass the same checks is tested by the book's
+//! equation tests (through the adapters in `tests/chapters/ch12_regularization/library.rs`).
 
 use exercises::Outcome;
 use exercises::ch12_regularization::EarlyStop;
@@ -7,19 +8,6 @@ use exercises::checks::ch12_regularization::{
     dropout_backward, dropout_forward, early_stopping, l2_gradient,
 };
 use exercises::solutions::ch12_regularization as solution;
-use nabla::Batch;
-use nabla::batch::one_hot;
-use nabla::data::Dataset;
-use nabla::dense::Dense;
-use nabla::dropout::{Dropout, DropoutCache};
-use nabla::layer::{Layer, Pass};
-use nabla::loss::SoftmaxCrossEntropy;
-use nabla::network::Parameters;
-use nabla::optim::Adam;
-use nabla::rand::rngs::StdRng;
-use nabla::rand::{Rng, SeedableRng};
-use nabla::regularize::{add_l2, weight_slots};
-use nabla::train::{EarlyStopping, TrainConfig, fit};
 
 /// The mistake a failing outcome names.
 fn mistake(outcome: Outcome) -> String {
@@ -125,150 +113,4 @@ fn wrong_early_stopping_fails_with_its_mistake_named() {
         }
     };
     assert!(mistake(early_stopping(hindsight)).contains("never measured"));
-}
-
-/// The library's dropout layer of step `step`, one feature over `m` samples: its mask (0 or
-/// `1/(1 − p)` per sample) and its output for `a`.
-fn library_dropout(a: &[f64], p: f64, step: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut cache = DropoutCache::<f64, 1>::default();
-    let layer = Dropout::new(p, 5);
-    let output = layer.forward(&Batch::from_row_slice(a), Pass::train(step), &mut cache);
-    let output = output.iter().copied().collect();
-    (cache.mask.iter().copied().collect(), output)
-}
-
-/// The library's forward pass with the mask `r`: the first step whose random mask is `r`.
-fn library_forward(a: &[f64], r: &[f64], p: f64) -> Vec<f64> {
-    (0..100_000)
-        .map(|step| library_dropout(a, p, step))
-        .find(|(mask, _)| mask.iter().zip(r).all(|(m, r)| (*m != 0.0) == (*r != 0.0)))
-        .expect("some step draws this mask")
-        .1
-}
-
-/// The library's backward pass, given the forward pass's mask `r/(1 − p)`.
-fn library_backward(g: &[f64], r: &[f64], p: f64) -> Vec<f64> {
-    let layer = Dropout::new(p, 5);
-    let input = Batch::<f64, 1>::zeros(g.len());
-    let cache = DropoutCache {
-        output: input.clone(),
-        mask: Batch::from_row_slice(&times(&vec![1.0; r.len()], r, p, |r, p| r / (1.0 - p))),
-    };
-    let mut gradient = Batch::zeros(g.len());
-    let mut unused = layer;
-    layer.backward(
-        &input,
-        &cache,
-        &Batch::from_row_slice(g),
-        &mut unused,
-        Some(&mut gradient),
-    );
-    gradient.iter().copied().collect()
-}
-
-#[test]
-fn the_library_dropout_passes_the_same_checks() {
-    let forward = dropout_forward(library_forward);
-    assert!(forward.passed(), "{forward:?}");
-    let backward = dropout_backward(library_backward, library_forward);
-    assert!(backward.passed(), "{backward:?}");
-}
-
-/// `add_l2` on a dense layer 3 → 2 whose weights and biases are `theta` (the check's layout:
-/// six weights, then two biases).
-fn library_l2(theta: &[f64], g: &[f64], is_weight: &[bool], lambda: f64) -> Vec<f64> {
-    let layer_of = |values: &[f64]| {
-        let mut layer = Dense::<f64, 3, 2>::zeros();
-        let mut rest = values;
-        layer.visit_mut(&mut |tensor| {
-            let (here, after) = rest.split_at(tensor.len());
-            tensor.copy_from_slice(here);
-            rest = after;
-        });
-        layer
-    };
-    let (model, mut gradients) = (layer_of(theta), layer_of(g));
-    let weights = weight_slots(&Parameters::<f64>::tensor_specs(&model));
-    let mut layout = Vec::new();
-    for (slot, spec) in model.tensor_specs().iter().enumerate() {
-        layout.extend(std::iter::repeat_n(weights[slot], spec.len()));
-    }
-    assert_eq!(layout, is_weight, "the check's layout is a dense layer's");
-    add_l2(&model, &mut gradients, lambda, &weights);
-    let mut flat = Vec::new();
-    gradients.visit(&mut |tensor| flat.extend_from_slice(tensor));
-    flat
-}
-
-#[test]
-fn the_library_l2_penalty_passes_the_same_check() {
-    let outcome = l2_gradient(library_l2);
-    assert!(outcome.passed(), "{outcome:?}");
-}
-
-nabla::network! {
-    /// A network that can memorize a few noisy samples.
-    struct Memorizer: 8 => relu 64 => softmax 3
-}
-
-/// `n` random points labelled by the largest of three fixed linear functions, a third of the
-/// labels then replaced by random ones: something to learn, and noise to memorize.
-fn noisy(n: usize, seed: u64) -> Dataset<f32, 8, 3> {
-    let mix: Vec<f32> = (0..24).map(|k| ((k * 7 % 11) as f32 - 5.0) / 5.0).collect();
-    let mut rng = StdRng::seed_from_u64(seed);
-    let inputs = Batch::<f32, 8>::from_fn(n, |_, _| rng.random_range(-1.0..1.0));
-    let labels: Vec<u8> = inputs
-        .column_iter()
-        .map(|x| {
-            if rng.random::<f64>() < 1.0 / 3.0 {
-                return rng.random_range(0..3u8);
-            }
-            let score = |c: usize| (0..8).map(|i| mix[8 * c + i] * x[i]).sum::<f32>();
-            (0..3u8)
-                .max_by(|&a, &b| score(a.into()).total_cmp(&score(b.into())))
-                .unwrap_or(0)
-        })
-        .collect();
-    Dataset::new(inputs, one_hot(&labels))
-}
-
-#[test]
-fn the_library_early_stopping_stops_and_keeps_as_the_exercise_says() {
-    let (train, validation) = (noisy(60, 1), noisy(300, 2));
-    let mut rng = StdRng::seed_from_u64(3);
-    let mut network = Memorizer::<f32>::new(&mut rng);
-    let patience = 4;
-    let config = TrainConfig {
-        epochs: 40,
-        batch_size: 20,
-        early_stopping: Some(EarlyStopping {
-            validation: &validation,
-            patience,
-        }),
-        ..TrainConfig::default()
-    };
-    let reports = fit(
-        &mut network,
-        &SoftmaxCrossEntropy,
-        &mut Adam::new(0.01),
-        &train,
-        &config,
-        &mut rng,
-        (),
-    )
-    .expect("trains");
-    let losses: Vec<f64> = reports
-        .iter()
-        .map(|r| r.validation_loss.expect("measured"))
-        .collect();
-    assert!(reports.len() < 40, "the run overfits, so it stops early");
-    let library = EarlyStop {
-        stop_epoch: reports.len(),
-        best_epoch: reports.last().and_then(|r| r.best_epoch).expect("kept"),
-    };
-    assert!(
-        library.best_epoch > 1,
-        "the validation loss improves before it rises"
-    );
-    assert_eq!(solution::early_stopping(&losses, patience), library);
 }
