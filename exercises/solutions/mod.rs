@@ -12,3 +12,4 @@ pub mod ch09_optimizers;
 pub mod ch10_initialization;
 pub mod ch11_batch_norm;
 pub mod ch12_regularization;
+pub mod ch13_convolutions;

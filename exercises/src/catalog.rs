@@ -42,6 +42,7 @@ pub fn all() -> impl Iterator<Item = &'static Exercise> {
         checks::ch10_initialization::EXERCISES,
         checks::ch11_batch_norm::EXERCISES,
         checks::ch12_regularization::EXERCISES,
+        checks::ch13_convolutions::EXERCISES,
     ]
     .into_iter()
     .flatten()

@@ -35,6 +35,7 @@ pub mod ch09_optimizers;
 pub mod ch10_initialization;
 pub mod ch11_batch_norm;
 pub mod ch12_regularization;
+pub mod ch13_convolutions;
 
 /// The reference solutions, with the same signatures as the stubs (in `exercises/solutions/`,
 /// outside `src/`, so that they are not where the learner works).
