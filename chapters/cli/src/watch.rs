@@ -76,6 +76,7 @@ pub fn watch(selector: Option<&str>) -> Result<(), String> {
         );
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
     let sources = root.join("exercises/src");
     let mut seen = snapshot(&sources);
     if seen.is_empty() {
