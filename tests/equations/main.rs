@@ -3,6 +3,7 @@
 //! every input. A failing test's name says which equation broke.
 
 mod activations;
+mod cnn;
 mod conv;
 mod dense;
 mod layers;
