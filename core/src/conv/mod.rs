@@ -1,5 +1,5 @@
 //! [`Conv2d`]: the 2-D convolution layer (stride 1, square kernels, zero padding), forward and
-//! backward through im2col and one matrix product each way.
+//! backward, as im2col followed by the matrix products of a dense layer.
 //!
 //! A sample is `C_IN` images of `H × W` (entry `(c, y, x)` at row `c·H·W + y·W + x` of its
 //! column); the layer has `C_OUT` kernels of `C_IN × K × K` weights and one bias each, and
