@@ -3,8 +3,11 @@
 //! every input. A failing test's name says which equation broke.
 
 mod activations;
+mod cnn;
+mod conv;
 mod dense;
 mod layers;
 mod losses;
 mod network;
+mod pool;
 mod properties;
