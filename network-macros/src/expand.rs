@@ -11,6 +11,7 @@
 //! the same name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂L/∂ its output.
 //! A network of dense layers only expands exactly as it did before the other kinds existed.
 
+mod image;
 mod layout;
 mod parts;
 
