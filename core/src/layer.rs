@@ -11,7 +11,9 @@
 //!
 //! The layers: [`crate::dense::Dense`] (`z = W x + b`), [`Activate`] (any activation, no
 //! parameters), [`crate::batchnorm::BatchNorm`] (its running averages are *buffers*: saved with
-//! the model, never trained) and [`crate::dropout::Dropout`] (no tensors at all).
+//! the model, never trained), [`crate::dropout::Dropout`] (no tensors at all), and the image
+//! layers [`crate::conv::Conv2d`] (convolution) and [`crate::pool::MaxPool2d`] (2 × 2 max
+//! pooling, no tensors).
 //!
 //! **Modes.** [`Mode::Train`] and [`Mode::Infer`] differ for batch normalization (the batch's
 //! own statistics, or the running averages) and dropout (a random mask, or the identity). Every
@@ -24,11 +26,14 @@
 //!
 //! **Images.** A convolution or a pooling layer reads image-shaped samples: `C × H × W` numbers
 //! per column, channel by channel, row by row (PyTorch's `NCHW` layout with the batch as
-//! columns). Its type carries both the flat sizes and the image shape, e.g.
-//! `Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K>` implementing `Layer<T, IN, OUT>`, and checks
-//! `IN == C_IN·H·W` and `OUT == C_OUT·(H−K+1)·(W−K+1)` in a `const` block, so a shape that does
-//! not fit fails to compile (stable Rust cannot compute `IN` from the shape in the type itself,
-//! so `network!` writes every number out). Nothing in this trait needs to change for them.
+//! columns): entry `(c, y, x)` is at row `c·H·W + y·W + x`. Flattening an image into a dense
+//! layer is therefore nothing at all: `Dense<T, {C·H·W}, n>` reads the batch as it is. An image
+//! layer's type carries both the flat sizes and the image shape, e.g.
+//! `Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K, P>` implementing `Layer<T, IN, OUT>`, and checks
+//! `IN == C_IN·H·W` and `OUT == C_OUT·(H+2P−K+1)·(W+2P−K+1)` in a `const` block, so a shape
+//! that does not fit fails to compile (stable Rust cannot compute `IN` from the shape in the
+//! type itself, so `network!` writes every number out). Nothing in this trait needed to change
+//! for them.
 
 use crate::activation::{Activation, apply};
 use crate::batch::{Batch, ensure_columns};

@@ -7,6 +7,9 @@
 //! Data flows one way: [`data`] → [`Batch`] → a network's forward pass → [`loss`] → backward pass →
 //! [`optim`] step. [`train`] runs that loop and [`gradcheck`] verifies backward passes against
 //! finite differences; [`model_file`] saves and loads a model in the safetensors format.
+//!
+//! The layers ([`layer`]): [`dense`], [`batchnorm`], [`dropout`], activations as layers, and for
+//! images [`conv`] (2-D convolution through im2col) and [`pool`] (2 × 2 max pooling).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -18,6 +21,7 @@ pub mod batch;
 pub mod batchnorm;
 pub mod checkpoint;
 pub mod clip;
+pub mod conv;
 pub mod data;
 pub mod dense;
 pub mod dropout;
@@ -31,6 +35,7 @@ pub mod matrix;
 pub mod model_file;
 pub mod network;
 pub mod optim;
+pub mod pool;
 pub mod regularize;
 pub mod scalar;
 pub mod schedule;

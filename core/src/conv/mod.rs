@@ -1,0 +1,358 @@
+//! [`Conv2d`]: the 2-D convolution layer (stride 1, square kernels, zero padding), forward and
+//! backward through im2col and one matrix product each way.
+//!
+//! A sample is `C_IN` images of `H × W` (entry `(c, y, x)` at row `c·H·W + y·W + x` of its
+//! column); the layer has `C_OUT` kernels of `C_IN × K × K` weights and one bias each, and
+//! computes the cross-correlation (no kernel flip, as PyTorch does):
+//!
+//! ```text
+//! z[o, y, x] = b[o] + Σ_c Σ_ky Σ_kx w[o, c, ky, kx] · x[c, y + ky − P, x + kx − P]
+//! ```
+//!
+//! with `x` zero outside the image, for `0 ≤ y < H_OUT = H + 2P − K + 1` and
+//! `0 ≤ x < W_OUT = W + 2P − K + 1`. Unrolled by [`im2col`] into the matrix `X̃` with one row
+//! per tap `(c, ky, kx)` and one column per output position `(sample, y, x)`, this is one
+//! product `Z = W X̃ + b 1ᵀ` with the `C_OUT × (C_IN·K·K)` kernel matrix `W`: a dense layer
+//! applied at every position. Its backward pass is therefore the dense layer's (with `δ = ∂L/∂Z`):
+//!
+//! ```text
+//! ∂L/∂W = δ X̃ᵀ      ∂L/∂b = δ 1 (per channel, over samples and positions)
+//! ∂L/∂x = col2im(Wᵀ δ)      (each input pixel sums the gradients of every tap that saw it)
+//! ```
+//!
+//! **Weight layout.** `weight[o, c, ky, kx]` is entry `(o, c + C_IN·(ky + K·kx))` of `W`
+//! (column-major storage), so the weight's slice is PyTorch's `[C_OUT, C_IN, K, K]` tensor in
+//! column-major order, as [`Parameters::tensor_specs`] requires; the model file transposes it
+//! to PyTorch's row-major order. [`im2col`] orders its rows the same way.
+//!
+//! **Buffers.** The product runs over the whole batch at once through [`crate::linalg`]; its
+//! result comes out channel by channel (`[C_OUT][sample][y][x]`) and is copied, one contiguous
+//! run of `H_OUT·W_OUT` numbers at a time, into the batch layout (`[sample][C_OUT][y][x]`)
+//! while adding the bias. Every buffer lives in the [`ConvCache`] and is reused as long as the
+//! batch size stays the same.
+
+mod im2col;
+
+use self::im2col::Geometry;
+use crate::batch::{Batch, ensure_columns};
+use crate::init::Init;
+use crate::layer::{Layer, Pass};
+use crate::network::{Parameters, TensorSpec};
+use crate::{HeapMatrix, Scalar, linalg};
+use nalgebra::{Const, Dyn, OMatrix};
+use rand::Rng;
+use std::sync::{Mutex, PoisonError};
+
+/// A convolution from `C_IN × H × W` images (`IN = C_IN·H·W` features) to `C_OUT × H_OUT ×
+/// W_OUT` images (`OUT` features), kernels `K × K`, zero padding `P`, stride 1; see the module
+/// documentation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conv2d<
+    T: Scalar,
+    const IN: usize,
+    const OUT: usize,
+    const C_IN: usize,
+    const H: usize,
+    const W: usize,
+    const C_OUT: usize,
+    const K: usize,
+    const P: usize,
+> {
+    /// The kernels as a `C_OUT × (C_IN·K·K)` matrix: row `o` is kernel `o`, and
+    /// `weight[o, c, ky, kx]` is column `c + C_IN·(ky + K·kx)`. Saved as `weight`,
+    /// `[C_OUT, C_IN, K, K]`.
+    pub weight: OMatrix<T, Const<C_OUT>, Dyn>,
+    /// One bias per output channel, `[C_OUT]`.
+    pub bias: HeapMatrix<T, C_OUT, 1>,
+}
+
+impl<
+    T: Scalar,
+    const IN: usize,
+    const OUT: usize,
+    const C_IN: usize,
+    const H: usize,
+    const W: usize,
+    const C_OUT: usize,
+    const K: usize,
+    const P: usize,
+> Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K, P>
+{
+    /// The output height `H + 2P − K + 1`.
+    pub const H_OUT: usize = (H + 2 * P + 1).saturating_sub(K);
+    /// The output width `W + 2P − K + 1`.
+    pub const W_OUT: usize = (W + 2 * P + 1).saturating_sub(K);
+    /// The number of weights in one kernel, `C_IN·K·K` (the columns of [`Conv2d::weight`]).
+    pub const TAPS: usize = C_IN * K * K;
+
+    /// Fails to compile (when a method is used) unless the flat sizes match the image shapes.
+    const SHAPES_FIT: () = {
+        assert!(K >= 1, "Conv2d: the kernel must be at least 1 × 1");
+        assert!(
+            K <= H + 2 * P,
+            "Conv2d: the kernel is taller than the padded input"
+        );
+        assert!(
+            K <= W + 2 * P,
+            "Conv2d: the kernel is wider than the padded input"
+        );
+        assert!(IN == C_IN * H * W, "Conv2d: IN must be C_IN·H·W");
+        assert!(
+            OUT == C_OUT * (H + 2 * P + 1 - K) * (W + 2 * P + 1 - K),
+            "Conv2d: OUT must be C_OUT·H_OUT·W_OUT"
+        );
+    };
+
+    /// A layer with every weight and bias zero.
+    pub fn zeros() -> Self {
+        const { Self::SHAPES_FIT };
+        Self {
+            weight: OMatrix::zeros_generic(Const::<C_OUT>, Dyn(Self::TAPS)),
+            bias: HeapMatrix::zeros(),
+        }
+    }
+
+    /// A layer with weights drawn by `init` and zero biases. The fans are PyTorch's: fan-in
+    /// `C_IN·K·K` (the inputs one output sees), fan-out `C_OUT·K·K`.
+    pub fn new(init: Init, rng: &mut impl Rng) -> Self {
+        let mut layer = Self::zeros();
+        init.fill(layer.weight.as_mut_slice(), Self::TAPS, C_OUT * K * K, rng);
+        layer
+    }
+
+    /// The geometry the unrolling walks.
+    fn geometry() -> Geometry {
+        Geometry {
+            channels: C_IN,
+            height: H,
+            width: W,
+            kernel: K,
+            padding: P,
+            out_height: Self::H_OUT,
+            out_width: Self::W_OUT,
+        }
+    }
+}
+
+/// What [`Conv2d`] keeps from a forward pass, and the scratch space of its backward pass.
+#[derive(Debug)]
+pub struct ConvCache<T: Scalar, const OUT: usize> {
+    /// The output `z`, in the batch layout.
+    pub output: Batch<T, OUT>,
+    /// The unrolled input `X̃` (see [`im2col`]): `C_IN·K·K` rows of `samples·H_OUT·W_OUT`.
+    pub columns: Vec<T>,
+    /// Scratch for the products (the backward pass borrows the cache immutably, hence the
+    /// lock; it is never contended).
+    scratch: Mutex<Scratch<T>>,
+}
+
+/// The scratch buffers of a [`ConvCache`].
+#[derive(Clone, Debug, Default)]
+struct Scratch<T> {
+    /// `Z − b` (forward) or `δ` (backward), channel by channel: `[C_OUT][sample][y][x]`.
+    by_channel: Vec<T>,
+    /// `∂L/∂X̃ = Wᵀ δ`, laid out like [`ConvCache::columns`].
+    column_gradient: Vec<T>,
+}
+
+impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
+    fn default() -> Self {
+        Self {
+            output: Batch::zeros(0),
+            columns: Vec::new(),
+            scratch: Mutex::new(Scratch {
+                by_channel: Vec::new(),
+                column_gradient: Vec::new(),
+            }),
+        }
+    }
+}
+
+impl<T: Scalar, const OUT: usize> Clone for ConvCache<T, OUT> {
+    fn clone(&self) -> Self {
+        let scratch = self.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+        Self {
+            output: self.output.clone(),
+            columns: self.columns.clone(),
+            scratch: Mutex::new(scratch.clone()),
+        }
+    }
+}
+
+/// Resizes `buffer` to `len` (allocating only when it grows past its capacity).
+fn ensure_len<T: Scalar>(buffer: &mut Vec<T>, len: usize) {
+    buffer.resize(len, T::zero());
+}
+
+impl<
+    T: Scalar,
+    const IN: usize,
+    const OUT: usize,
+    const C_IN: usize,
+    const H: usize,
+    const W: usize,
+    const C_OUT: usize,
+    const K: usize,
+    const P: usize,
+> Parameters<T> for Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K, P>
+{
+    fn zeros_like(&self) -> Self {
+        Self::zeros()
+    }
+
+    /// `weight` of shape `[C_OUT, C_IN, K, K]` and `bias` of shape `[C_OUT]`, as in PyTorch's
+    /// `nn.Conv2d`.
+    fn tensor_specs(&self) -> Vec<TensorSpec> {
+        vec![
+            TensorSpec::new("weight", [C_OUT, C_IN, K, K]),
+            TensorSpec::new("bias", [C_OUT]),
+        ]
+    }
+
+    fn visit(&self, visit: &mut dyn FnMut(&[T])) {
+        visit(self.weight.as_slice());
+        visit(self.bias.as_slice());
+    }
+
+    fn visit_mut(&mut self, visit: &mut dyn FnMut(&mut [T])) {
+        visit(self.weight.as_mut_slice());
+        visit(self.bias.as_mut_slice());
+    }
+
+    fn visit_with(&mut self, other: &Self, visit: &mut dyn FnMut(&mut [T], &[T])) {
+        visit(self.weight.as_mut_slice(), other.weight.as_slice());
+        visit(self.bias.as_mut_slice(), other.bias.as_slice());
+    }
+}
+
+impl<
+    T: Scalar,
+    const IN: usize,
+    const OUT: usize,
+    const C_IN: usize,
+    const H: usize,
+    const W: usize,
+    const C_OUT: usize,
+    const K: usize,
+    const P: usize,
+> Layer<T, IN, OUT> for Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K, P>
+{
+    type Cache = ConvCache<T, OUT>;
+
+    // ANCHOR: forward
+    fn forward<'c>(
+        &self,
+        input: &Batch<T, IN>,
+        _pass: Pass,
+        cache: &'c mut Self::Cache,
+    ) -> &'c Batch<T, OUT> {
+        const { Self::SHAPES_FIT };
+        let samples = input.ncols();
+        let area = Self::H_OUT * Self::W_OUT; // positions per channel and sample
+        let positions = samples * area; // Q, the columns of X̃
+        ensure_columns(&mut cache.output, samples);
+        // X̃ (C_IN·K·K, Q): the input unrolled, one row per tap.
+        ensure_len(&mut cache.columns, Self::TAPS * positions);
+        Self::geometry().im2col(input.as_slice(), samples, &mut cache.columns);
+        // Z − b = W X̃, computed as its transpose X̃ᵀ Wᵀ, (Q, C_OUT) column-major: that is
+        // [C_OUT][sample][y][x], each channel's plane of each sample one contiguous run.
+        let scratch = cache
+            .scratch
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        ensure_len(&mut scratch.by_channel, C_OUT * positions);
+        linalg::mul_transpose_b(
+            &mut scratch.by_channel,
+            &cache.columns,
+            self.weight.as_slice(),
+            positions,
+            Self::TAPS,
+            C_OUT,
+        );
+        // z[sample][o] = (W X̃)[o][sample] + b[o]: the planes moved into the batch layout.
+        let output = cache.output.as_mut_slice();
+        for (sample, column) in output.chunks_exact_mut(OUT).enumerate() {
+            for (o, plane) in column.chunks_exact_mut(area).enumerate() {
+                let product = &scratch.by_channel[o * positions + sample * area..][..area];
+                let bias = self.bias.as_slice()[o];
+                for (z, &p) in plane.iter_mut().zip(product) {
+                    *z = p + bias;
+                }
+            }
+        }
+        &cache.output
+    }
+    // ANCHOR_END: forward
+
+    // ANCHOR: backward
+    fn backward(
+        &self,
+        input: &Batch<T, IN>,
+        cache: &Self::Cache,
+        output_gradient: &Batch<T, OUT>,
+        gradients: &mut Self,
+        input_gradient: Option<&mut Batch<T, IN>>,
+    ) {
+        const { Self::SHAPES_FIT };
+        let samples = input.ncols();
+        let area = Self::H_OUT * Self::W_OUT;
+        let positions = samples * area;
+        assert_eq!(
+            output_gradient.ncols(),
+            samples,
+            "output gradient and input batch sizes differ"
+        );
+        assert_eq!(
+            cache.columns.len(),
+            Self::TAPS * positions,
+            "backward needs the forward pass's batch"
+        );
+        let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+        let Scratch {
+            by_channel: delta,
+            column_gradient,
+        } = &mut *scratch;
+        // δ moved from the batch layout into [C_OUT][sample][y][x]: the (Q, C_OUT) matrix δᵀ.
+        ensure_len(delta, C_OUT * positions);
+        for (sample, column) in output_gradient.as_slice().chunks_exact(OUT).enumerate() {
+            for (o, plane) in column.chunks_exact(area).enumerate() {
+                delta[o * positions + sample * area..][..area].copy_from_slice(plane);
+            }
+        }
+        // In the forward pass z = … + b[o] at every position of channel o, so ∂L/∂b[o] is the
+        // sum of channel o's δ over samples and positions.
+        for (g, channel) in gradients
+            .bias
+            .as_mut_slice()
+            .iter_mut()
+            .zip(delta.chunks_exact(positions))
+        {
+            *g = channel.iter().fold(T::zero(), |sum, &d| sum + d);
+        }
+        // Z = W X̃, so ∂L/∂W = δ X̃ᵀ = (δᵀ)ᵀ (X̃ᵀ): (C_OUT, C_IN·K·K), one product over the batch.
+        linalg::mul_transpose_a(
+            gradients.weight.as_mut_slice(),
+            delta,
+            &cache.columns,
+            C_OUT,
+            positions,
+            Self::TAPS,
+        );
+        if let Some(input_gradient) = input_gradient {
+            // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W (Q, C_IN·K·K): laid out like X̃.
+            ensure_len(column_gradient, Self::TAPS * positions);
+            linalg::mul(
+                column_gradient,
+                delta,
+                self.weight.as_slice(),
+                positions,
+                C_OUT,
+                Self::TAPS,
+            );
+            // X̃ copied each input pixel once per tap that saw it: the gradients add up.
+            ensure_columns(input_gradient, samples);
+            Self::geometry().col2im(column_gradient, samples, input_gradient.as_mut_slice());
+        }
+    }
+    // ANCHOR_END: backward
+}
