@@ -2,14 +2,16 @@
 //! Every error is a `syn::Error` spanned on the token that caused it. The image steps
 //! (convolution, max-pooling, the image input) and their shape arithmetic are in [`image`].
 
+mod activation;
 mod image;
 mod names;
 
 use crate::ast::{self, Invocation, LayerKind};
+pub use activation::{Activation, DEFAULT_LEAKY_SLOPE, ImpliedLoss};
 pub use image::Image;
-use names::unknown_activation;
 #[cfg(test)]
 pub use names::suggestion;
+use names::unknown_activation;
 use syn::{Attribute, Ident, Visibility};
 
 /// A checked network description.
@@ -82,21 +84,6 @@ pub struct Layer {
     pub activation: Activation,
     pub width: usize,
 }
-
-/// A known activation, with its parameter.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Activation {
-    Identity,
-    Sigmoid,
-    Tanh,
-    Relu,
-    LeakyRelu { slope: f64 },
-    Relu6,
-    Softmax,
-}
-
-/// The slope `leaky_relu` uses when none is given.
-pub const DEFAULT_LEAKY_SLOPE: f64 = 0.01;
 
 /// The most weights one layer may have (larger ones would not fit in memory anyway).
 const MAX_WEIGHTS: usize = 1 << 32;
@@ -177,70 +164,6 @@ impl Network {
         self.steps
             .iter()
             .all(|step| matches!(step.kind, StepKind::Dense(_)))
-    }
-}
-
-/// The loss an output activation implies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImpliedLoss {
-    /// Softmax cross-entropy on the logits (gradient `ŷ − y`).
-    SoftmaxCrossEntropy,
-    /// Binary cross-entropy on the logit of a sigmoid.
-    SigmoidBinaryCrossEntropy,
-    /// Mean squared error on the output itself.
-    MeanSquaredError,
-    /// Mean squared error on the activated output (`AfterActivation`).
-    MeanSquaredErrorAfterActivation,
-}
-
-/// Everything the macro knows about one activation: how it is written, its type in
-/// `nabla::activation`, which initializer suits the weights before it, and the loss it implies
-/// as the output activation.
-pub struct ActivationInfo {
-    /// The name in the macro's grammar (without an argument).
-    pub name: &'static str,
-    /// The type's name in `nabla::activation`.
-    pub type_name: &'static str,
-    /// He initialization (the ReLU family) rather than Xavier.
-    pub he_init: bool,
-    /// The loss it implies after the output layer.
-    pub loss: ImpliedLoss,
-}
-
-impl Activation {
-    /// The one table of activations: each row says everything about one of them.
-    pub fn info(self) -> ActivationInfo {
-        use ImpliedLoss::*;
-        let row = |name, type_name, he_init, loss| ActivationInfo {
-            name,
-            type_name,
-            he_init,
-            loss,
-        };
-        match self {
-            Activation::Identity => row("identity", "Identity", false, MeanSquaredError),
-            Activation::Sigmoid => row("sigmoid", "Sigmoid", false, SigmoidBinaryCrossEntropy),
-            Activation::Tanh => row("tanh", "Tanh", false, MeanSquaredErrorAfterActivation),
-            Activation::Relu => row("relu", "Relu", true, MeanSquaredErrorAfterActivation),
-            Activation::LeakyRelu { .. } => row(
-                "leaky_relu",
-                "LeakyRelu",
-                true,
-                MeanSquaredErrorAfterActivation,
-            ),
-            Activation::Relu6 => row("relu6", "Relu6", true, MeanSquaredErrorAfterActivation),
-            Activation::Softmax => row("softmax", "Softmax", false, SoftmaxCrossEntropy),
-        }
-    }
-
-    /// How the activation is written in the macro (with its slope, if not the default).
-    pub fn spelling(&self) -> String {
-        match self {
-            Activation::LeakyRelu { slope } if *slope != DEFAULT_LEAKY_SLOPE => {
-                format!("leaky_relu({slope})")
-            }
-            other => other.info().name.into(),
-        }
     }
 }
 

@@ -18,7 +18,9 @@ fn shapes(layout: &Layout, s: usize) -> (Image, Image) {
     let network = layout.network;
     let input = network.image_in(s);
     let output = network.steps[s].image;
-    input.zip(output).expect("validation gives an image step images")
+    input
+        .zip(output)
+        .expect("validation gives an image step images")
 }
 
 /// The doc comment and type of the field of step `s`, if it is an image step.
@@ -52,7 +54,8 @@ pub fn field(layout: &Layout, s: usize) -> Option<(String, TokenStream)> {
             (doc, ty)
         }
         _ => {
-            let doc = format!(" Max-pooling {n}: the largest of each 2x2 window, {input} → {output}.");
+            let doc =
+                format!(" Max-pooling {n}: the largest of each 2x2 window, {input} → {output}.");
             let ty = quote!(::nabla::pool::MaxPool2d<#flat_in, #flat_out, #c, #h, #w>);
             (doc, ty)
         }
@@ -81,7 +84,10 @@ pub fn constructors(layout: &Layout, s: usize) -> Option<(TokenStream, TokenStre
                 quote!(::nabla::conv::Conv2d::zeros()),
             ))
         }
-        StepKind::MaxPool => Some((quote!(::nabla::pool::MaxPool2d), quote!(::nabla::pool::MaxPool2d))),
+        StepKind::MaxPool => Some((
+            quote!(::nabla::pool::MaxPool2d),
+            quote!(::nabla::pool::MaxPool2d),
+        )),
         _ => None,
     }
 }

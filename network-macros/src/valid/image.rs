@@ -239,9 +239,7 @@ fn kernel_size(literal: &LitInt) -> syn::Result<usize> {
         Some(&[side]) => error(format!(
             "write the kernel size as `{side}x{side}` (a square of {side} by {side} pixels)"
         )),
-        Some(&[0, _] | &[_, 0]) => error(format!(
-            "a kernel is at least 1x1 pixels, not `{text}`"
-        )),
+        Some(&[0, _] | &[_, 0]) => error(format!("a kernel is at least 1x1 pixels, not `{text}`")),
         Some(&[height, width]) if height == width => Ok(height),
         Some(&[height, width]) => error(format!(
             "kernels are square: `{text}` is {height} by {width}; write e.g. `{height}x{height}`"
@@ -258,7 +256,8 @@ fn padding_size(literal: &LitInt, kernel: usize) -> syn::Result<usize> {
     let padding = match literal.base10_parse::<usize>() {
         Ok(padding) if literal.suffix().is_empty() => padding,
         _ => {
-            let message = format!("the padding is a plain whole number, e.g. `pad = 2`, not `{literal}`");
+            let message =
+                format!("the padding is a plain whole number, e.g. `pad = 2`, not `{literal}`");
             return Err(syn::Error::new(literal.span(), message));
         }
     };
@@ -307,7 +306,14 @@ pub fn maxpool(layer: &ast::SimpleLayer, before: &Before, is_last: bool) -> syn:
         return Err(needs_image("max-pooling", span, before));
     };
     if image.height % 2 == 1 || image.width % 2 == 1 {
-        let remedy = match before.steps.last().map(|step| step.kind) {
+        // The step that made this shape, past the element-wise ones.
+        let maker = before
+            .steps
+            .iter()
+            .rev()
+            .map(|step| step.kind)
+            .find(|kind| !matches!(kind, StepKind::Activate(_) | StepKind::Dropout { .. }));
+        let remedy = match maker {
             None => "crop the input to an even size",
             Some(StepKind::Conv { .. }) => "pad the previous convolution or drop a row",
             Some(_) => "pad a convolution before it or drop a row",
