@@ -1,6 +1,7 @@
 //! Saving and loading models in the safetensors format: round trips, the layout PyTorch expects,
 //! every way a file can be broken (a checksum catches a flipped bit), a file saved from another
-//! architecture, and atomic saves that never replace anything but a regular file.
+//! architecture, and atomic saves that never replace anything but a regular file; and a CNN whose
+//! weights come from PyTorch (`cnn`).
 
 use nabla::Batch;
 use nabla::model_file::{self, ModelFileError};
@@ -8,6 +9,9 @@ use nabla::network::{Network, Parameters, TensorSpec};
 use nabla::rand::rngs::StdRng;
 use nabla::rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
+
+#[path = "model_file/cnn.rs"]
+mod cnn;
 
 nabla::network! {
     /// The headline network.

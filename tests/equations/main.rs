@@ -4,8 +4,10 @@
 
 mod activations;
 mod cnn_network;
+mod conv;
 mod dense;
 mod layers;
 mod losses;
 mod network;
+mod pool;
 mod properties;

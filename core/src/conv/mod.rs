@@ -10,7 +10,7 @@
 //! ```
 //!
 //! with `x` zero outside the image, for `0 ≤ y < H_OUT = H + 2P − K + 1` and
-//! `0 ≤ x < W_OUT = W + 2P − K + 1`. Unrolled by [`im2col`] into the matrix `X̃` with one row
+//! `0 ≤ x < W_OUT = W + 2P − K + 1`. Unrolled by `im2col` into the matrix `X̃` with one row
 //! per tap `(c, ky, kx)` and one column per output position `(sample, y, x)`, this is one
 //! product `Z = W X̃ + b 1ᵀ` with the `C_OUT × (C_IN·K·K)` kernel matrix `W`: a dense layer
 //! applied at every position. Its backward pass is therefore the dense layer's (with `δ = ∂L/∂Z`):
@@ -23,7 +23,7 @@
 //! **Weight layout.** `weight[o, c, ky, kx]` is entry `(o, c + C_IN·(ky + K·kx))` of `W`
 //! (column-major storage), so the weight's slice is PyTorch's `[C_OUT, C_IN, K, K]` tensor in
 //! column-major order, as [`Parameters::tensor_specs`] requires; the model file transposes it
-//! to PyTorch's row-major order. [`im2col`] orders its rows the same way.
+//! to PyTorch's row-major order. `im2col` orders its rows the same way.
 //!
 //! **Buffers.** The product runs over the whole batch at once through [`crate::linalg`]; its
 //! result comes out channel by channel (`[C_OUT][sample][y][x]`) and is copied, one contiguous
@@ -139,7 +139,7 @@ impl<
 pub struct ConvCache<T: Scalar, const OUT: usize> {
     /// The output `z`, in the batch layout.
     pub output: Batch<T, OUT>,
-    /// The unrolled input `X̃` (see [`im2col`]): `C_IN·K·K` rows of `samples·H_OUT·W_OUT`.
+    /// The unrolled input `X̃` (see `im2col`): `C_IN·K·K` rows of `samples·H_OUT·W_OUT`.
     pub columns: Vec<T>,
     /// Scratch for the products (the backward pass borrows the cache immutably, hence the
     /// lock; it is never contended).
