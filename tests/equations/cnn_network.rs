@@ -172,3 +172,47 @@ fn cnn_learns_vertical_from_horizontal_bars_through_its_kernels() {
     assert!(trained < 0.05, "loss after training: {trained}");
     assert!(frozen > 0.2, "with the kernels frozen: {frozen}");
 }
+
+network! {
+    /// The network of `tools/cnn_fixture.py` (a non-square image, a padded second convolution),
+    /// declared with `network!`: PyTorch's module `linear` is this network's `layer1`.
+    struct FixtureCnn: 1x8x10 => conv(2, 3x3) relu => maxpool(2) => conv(3, 3x3, pad = 1) relu => identity 4
+}
+
+/// A file of the fixture's directory, `tests/fixtures`.
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+#[test]
+fn cnn_declared_with_the_macro_loads_pytorchs_weights_and_gives_its_logits() {
+    // PyTorch's state dict, its module `linear` renamed to this network's `layer1` (the same
+    // length, so the header's offsets stay valid).
+    let mut bytes = std::fs::read(fixture("cnn_weights.safetensors")).expect("the fixture");
+    let header_end = 8 + u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = String::from_utf8(bytes[8..header_end].to_vec()).unwrap();
+    let renamed = header.replace("\"linear.", "\"layer1.");
+    assert_ne!(
+        header, renamed,
+        "the fixture names its dense layer `linear`"
+    );
+    bytes.splice(8..header_end, renamed.into_bytes());
+    let mut network = FixtureCnn::<f64>::zeros();
+    nabla::model_file::from_bytes(&bytes, &mut network).expect("PyTorch's weights load");
+
+    let (_, io) =
+        nabla::model_file::load_tensors::<f64>(fixture("cnn_io.safetensors")).expect("the fixture");
+    let tensor = |name: &str| &io.iter().find(|(n, _)| n == name).expect(name).1;
+    let logits = network.logits(&Batch::<f64, 80>::from_column_slice(tensor("input")));
+    let expected = tensor("logits");
+    assert_eq!(logits.len(), expected.len());
+    // Both in f64, summed in different orders.
+    for (ours, theirs) in logits.iter().zip(expected) {
+        assert!(
+            (ours - theirs).abs() < 1e-12,
+            "{ours} vs PyTorch's {theirs}"
+        );
+    }
+}
