@@ -203,6 +203,11 @@ impl Parse for NamedNetwork {
 impl Parse for Architecture {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let width: Width = input.parse()?;
+        if spaced_x_follows(input) {
+            return Err(input.error(
+                "write an image shape without spaces, as one token: `1x28x28` (channels x height x width)",
+            ));
+        }
         let mut steps = Vec::new();
         while !input.is_empty() {
             if !input.peek(Token![=>]) {
@@ -221,6 +226,14 @@ impl Parse for Architecture {
             steps,
         })
     }
+}
+
+/// Whether the next token is an `x`, as in `1 x 28 x 28` (a shape written with spaces).
+pub(crate) fn spaced_x_follows(input: ParseStream) -> bool {
+    input
+        .fork()
+        .parse::<Ident>()
+        .is_ok_and(|ident| ident == "x")
 }
 
 impl Parse for Step {

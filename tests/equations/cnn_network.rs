@@ -8,6 +8,7 @@ use nabla::Batch;
 use nabla::batch::one_hot;
 use nabla::conv::Conv2d;
 use nabla::gradcheck::check_gradients;
+use nabla::layer::Pass;
 use nabla::loss::Loss;
 use nabla::network;
 use nabla::network::{Network, Parameters, loss_and_gradients};
@@ -21,9 +22,9 @@ network! {
 }
 
 network! {
-    /// Two convolutions (the first padded, over two input channels), a standalone activation
-    /// and max-pooling before the dense layers.
-    struct Padded: 2x5x5 => conv(3, 3x3, pad = 1) relu => conv(2, 2x2) => leaky_relu => maxpool(2) => tanh 4 => softmax 3
+    /// Two convolutions (the first padded, over two input channels), a standalone activation,
+    /// dropout and max-pooling before the dense layers.
+    struct Padded: 2x5x5 => conv(3, 3x3, pad = 1) relu => conv(2, 2x2) => leaky_relu => dropout(0.25) => maxpool(2) => tanh 4 => softmax 3
 }
 
 /// Adds uniform noise in `[-0.3, 0.3)` to every parameter, so that biases are not all zero.
@@ -35,7 +36,9 @@ fn jitter(model: &mut impl Parameters<f64>, rng: &mut impl Rng) {
     });
 }
 
-/// Checks every parameter's gradient of `network` on a random batch against finite differences.
+/// Checks every parameter's gradient of `network` on a random batch against finite differences
+/// of the loss in the same training pass (`loss_and_gradients` runs `Pass::train(0)`: the same
+/// dropout mask on both sides).
 fn assert_gradients<N, const IN: usize, const OUT: usize>(what: &str, mut network: N, seed: u64)
 where
     N: Network<f64, IN, OUT> + Clone,
@@ -49,7 +52,13 @@ where
     let report = check_gradients(
         &mut network,
         &gradients,
-        |net| loss.value(&net.logits(&input), &targets),
+        |net| {
+            let mut trace = Default::default();
+            loss.value(
+                net.forward_trace(&input, Pass::train(0), &mut trace),
+                &targets,
+            )
+        },
         options(),
     );
     assert_eq!(report.checked, network.parameter_count(), "{what}");
@@ -109,7 +118,7 @@ fn cnn_architecture_and_sizes_are_recorded() {
     );
     assert_eq!(
         Padded::<f64>::ARCHITECTURE,
-        "2x5x5 => conv(3, 3x3, pad = 1) relu => conv(2, 2x2) => leaky_relu => maxpool(2) => tanh 4 => softmax 3"
+        "2x5x5 => conv(3, 3x3, pad = 1) relu => conv(2, 2x2) => leaky_relu => dropout(0.25) => maxpool(2) => tanh 4 => softmax 3"
     );
     assert_eq!((Small::<f64>::INPUT, Small::<f64>::OUTPUT), (36, 2));
     assert_eq!(Small::<f64>::INPUT_SHAPE, [1, 6, 6]);

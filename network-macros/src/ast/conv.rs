@@ -63,6 +63,10 @@ impl Parse for Conv {
         }
         content.parse::<Token![,]>()?;
         let kernel = kernel(&content)?;
+        if super::spaced_x_follows(&content) {
+            let message = format!("write the kernel size without spaces: `{kernel}x{kernel}`");
+            return Err(content.error(message));
+        }
         let mut padding = None;
         if content.peek(Token![,]) {
             content.parse::<Token![,]>()?;

@@ -279,6 +279,14 @@ fn image_inputs_are_three_positive_numbers() {
     );
     assert_error("99999x99999x99999 => relu 2", "too many values");
     assert_error("784u8 => relu 2", "remove the suffix `u8`");
+    assert_error(
+        "1 x 28 x 28 => relu 2",
+        "without spaces, as one token: `1x28x28`",
+    );
+    assert_error(
+        "1x8x8 => conv(2, 3 x 3) => relu 2",
+        "kernel size without spaces: `3x3`",
+    );
 }
 
 #[test]
