@@ -225,3 +225,34 @@ fn cnn_declared_with_the_macro_loads_pytorchs_weights_and_gives_its_logits() {
         );
     }
 }
+
+network! {
+    /// The issue's example: LeNet on MNIST-sized images.
+    pub struct LeNet: 1x28x28 => conv(8, 5x5) relu => maxpool(2) => conv(16, 5x5) relu => maxpool(2) => relu 120 => softmax 10
+}
+
+/// The issue's example compiles, its convolutions' const assertions (`IN = C_IN·H·W`, `OUT =
+/// C_OUT·H_OUT·W_OUT`, the kernel fits) hold, and its tensors are those of the PyTorch LeNet with
+/// the same module names. (Its forward pass is not run here: the smaller networks above test
+/// the same code, and each new instantiation costs compile time.)
+#[test]
+fn lenet_of_the_issue_compiles_with_pytorchs_tensors() {
+    let shapes: Vec<(String, Vec<usize>)> = LeNet::<f32>::zeros()
+        .tensor_specs()
+        .into_iter()
+        .map(|spec| (spec.name, spec.shape))
+        .collect();
+    let expected = [
+        ("conv1.weight", vec![8, 1, 5, 5]),
+        ("conv1.bias", vec![8]),
+        ("conv2.weight", vec![16, 8, 5, 5]),
+        ("conv2.bias", vec![16]),
+        ("layer1.weight", vec![120, 256]),
+        ("layer1.bias", vec![120]),
+        ("layer2.weight", vec![10, 120]),
+        ("layer2.bias", vec![10]),
+    ]
+    .map(|(name, shape)| (name.to_string(), shape));
+    assert_eq!(shapes, expected);
+    assert_eq!(LeNet::<f32>::WIDTHS, [256, 120, 10]);
+}
