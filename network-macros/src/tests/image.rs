@@ -344,6 +344,11 @@ fn convolutions_are_written_with_channels_a_square_kernel_and_a_small_padding() 
         ("conv(2, 3x3) dropout(0.5)", "write `=> dropout(0.5)`"),
         ("conv(2, 3x3) softmax", "can only be the output layer"),
         ("conv(2, 3x3) rleu", "did you mean `relu`"),
+        ("conv(2, 3x3) rleu 8", "did you mean `relu`"),
+        (
+            "conv(2, 3x3) softmax 8",
+            "for a dense layer, write `=> softmax 8` after it",
+        ),
         ("conv(2, 3x3) tanh(2)", "takes no argument"),
     ];
     for (conv, expected) in cases {

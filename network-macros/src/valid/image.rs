@@ -179,10 +179,15 @@ pub fn conv(conv: &ast::Conv, before: &Before, is_last: bool) -> syn::Result<Vec
     let Some(layer) = &conv.activation else {
         return Ok(vec![conv_step]);
     };
-    if !matches!(
+    let is_activation = !matches!(
         layer.name.kind,
-        LayerKind::BatchNorm | LayerKind::Dropout | LayerKind::MaxPool | LayerKind::Conv
-    ) {
+        LayerKind::BatchNorm
+            | LayerKind::Dropout
+            | LayerKind::MaxPool
+            | LayerKind::Conv
+            | LayerKind::Unknown(_)
+    );
+    if is_activation {
         if let Some(written) = &layer.width {
             let message = format!(
                 "the activation after `conv(…)` applies to its output ({output}) and takes no \
@@ -210,7 +215,7 @@ pub fn conv(conv: &ast::Conv, before: &Before, is_last: bool) -> syn::Result<Vec
 
 /// How a known layer name is written, for messages.
 fn layer_spelling(name: &LayerName) -> &'static str {
-    ast::spelling(&name.kind).unwrap_or("relu")
+    ast::spelling(&name.kind).unwrap_or("?")
 }
 
 /// The error for a layer other than an activation written after `conv(…)` without `=>`.
