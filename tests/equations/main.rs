@@ -3,6 +3,7 @@
 //! every input. A failing test's name says which equation broke.
 
 mod activations;
+mod cnn;
 mod cnn_network;
 mod conv;
 mod dense;

@@ -1,20 +1,19 @@
-//! im2col and col2im: a batch of images unrolled into the matrix whose product with the kernel
-//! matrix is the convolution, and the adjoint that folds that matrix's gradient back into the
-//! images.
+//! im2col and col2im: an image unrolled into the matrix whose product with the kernel matrix is
+//! the convolution, and the adjoint that folds that matrix's gradient back into the image.
 //!
-//! The matrix has one row per kernel tap `(c, ky, kx)`, row `r = c + C_IN·(ky + K·kx)` (the
-//! order of the weight matrix's columns, see [`super`]), and one column per output position
-//! `(sample, y, x)`, column `q = sample·H_OUT·W_OUT + y·W_OUT + x`; entry `(r, q)` is the input
-//! pixel that tap `r` sees at position `q`:
+//! For one sample the matrix `X̃` has one row per kernel tap `(c, ky, kx)`, row
+//! `r = c + C_IN·(ky + K·kx)` (the order of the weight matrix's columns, see [`super`]), and one
+//! column per output position `(y, x)`, column `p = y·W_OUT + x`; entry `(r, p)` is the input
+//! pixel that tap `r` sees at position `p`:
 //!
 //! ```text
-//! columns[r, q] = x[sample, c, y + ky − P, x + kx − P]      (0 outside the image: the padding)
+//! X̃[r, p] = x[c, y + ky − P, x + kx − P]      (0 outside the image: the padding)
 //! ```
 //!
-//! It is stored row by row (`columns[r·Q + q]`, `Q` = samples·H_OUT·W_OUT), which is the
-//! column-major `Q × R` matrix `columnsᵀ`: for one tap and one output row the entries are a
+//! It is stored row by row (`X̃[r·H_OUT·W_OUT + p]`), which is the column-major
+//! `H_OUT·W_OUT × C_IN·K·K` matrix `X̃ᵀ`: for one tap and one output row the entries are a
 //! contiguous run of one input row, so unrolling is a sequence of copies, and folding back a
-//! sequence of additions.
+//! sequence of additions. A batch's matrices are stored one sample after another.
 
 use crate::Scalar;
 
@@ -38,22 +37,13 @@ pub(super) struct Geometry {
 }
 
 impl Geometry {
-    /// Numbers in one input sample.
-    fn input_len(&self) -> usize {
-        self.channels * self.height * self.width
-    }
-
-    /// Calls `run(column_start, source, x_lo, x_hi)` for every (tap, sample, output row) of
-    /// `samples` samples: `column_start` is where the run of `W_OUT` entries starts in the
-    /// unrolled buffer, and `source` is `Some(i)` when the output row sees input row data, in
-    /// which case entries `x_lo..x_hi` of the run are input entries `i..i + (x_hi − x_lo)`
-    /// and the others are padding; `None` when the whole run is padding (then `x_lo + kx ≥ P`
-    /// need not hold, so no source index is computed).
-    fn for_each_run(
-        &self,
-        samples: usize,
-        mut run: impl FnMut(usize, Option<usize>, usize, usize),
-    ) {
+    /// Calls `run(column_start, source, x_lo, x_hi)` for every (tap, output row) of one sample:
+    /// `column_start` is where the run of `W_OUT` entries starts in the unrolled matrix, and
+    /// `source` is `Some(i)` when the output row sees input data, in which case entries
+    /// `x_lo..x_hi` of the run are input entries `i..i + (x_hi − x_lo)` and the others are
+    /// padding; `None` when the whole run is padding (then `x_lo + kx ≥ P` need not hold, so no
+    /// source index is computed).
+    fn for_each_run(&self, mut run: impl FnMut(usize, Option<usize>, usize, usize)) {
         let Geometry {
             channels,
             height,
@@ -63,7 +53,6 @@ impl Geometry {
             out_height,
             out_width,
         } = *self;
-        let positions = samples * out_height * out_width;
         for kx in 0..kernel {
             // x + kx − P must lie in 0..W: x ≥ P − kx and x < W + P − kx.
             let x_lo = padding.saturating_sub(kx).min(out_width);
@@ -71,28 +60,25 @@ impl Geometry {
             for ky in 0..kernel {
                 for c in 0..channels {
                     let tap = c + channels * (ky + kernel * kx);
-                    for sample in 0..samples {
-                        let image = sample * self.input_len() + c * height * width;
-                        for y in 0..out_height {
-                            let start = tap * positions + (sample * out_height + y) * out_width;
-                            // The input row y + ky − P, if it is inside the image.
-                            let source = (y + ky)
-                                .checked_sub(padding)
-                                .filter(|&iy| iy < height && x_lo < x_hi)
-                                .map(|iy| image + iy * width + x_lo + kx - padding);
-                            run(start, source, x_lo, x_hi);
-                        }
+                    for y in 0..out_height {
+                        let start = (tap * out_height + y) * out_width;
+                        // The input row y + ky − P, if it is inside the image.
+                        let source = (y + ky)
+                            .checked_sub(padding)
+                            .filter(|&iy| iy < height && x_lo < x_hi)
+                            .map(|iy| (c * height + iy) * width + x_lo + kx - padding);
+                        run(start, source, x_lo, x_hi);
                     }
                 }
             }
         }
     }
 
-    /// Unrolls `samples` images from `input` (one sample after another, `C × H × W` each) into
-    /// `columns` (`R·Q` entries, see the module documentation), padding with zeros.
-    pub fn im2col<T: Scalar>(&self, input: &[T], samples: usize, columns: &mut [T]) {
+    /// Unrolls one sample's image `input` (`C × H × W`) into `columns` (`C_IN·K·K` rows of
+    /// `H_OUT·W_OUT`, see the module documentation), padding with zeros.
+    pub fn im2col<T: Scalar>(&self, input: &[T], columns: &mut [T]) {
         let out_width = self.out_width;
-        self.for_each_run(samples, |start, source, x_lo, x_hi| {
+        self.for_each_run(|start, source, x_lo, x_hi| {
             let run = &mut columns[start..start + out_width];
             match source {
                 Some(i) => {
@@ -105,17 +91,12 @@ impl Geometry {
         });
     }
 
-    /// The adjoint of [`Geometry::im2col`]: overwrites `input_gradient` with the sum, for each
-    /// input entry, of the entries of `column_gradient` that copied it (padding receives
-    /// nothing and gives nothing).
-    pub fn col2im<T: Scalar>(
-        &self,
-        column_gradient: &[T],
-        samples: usize,
-        input_gradient: &mut [T],
-    ) {
+    /// The adjoint of [`Geometry::im2col`] for one sample: overwrites `input_gradient` with the
+    /// sum, for each input entry, of the entries of `column_gradient` that copied it (padding
+    /// receives nothing and gives nothing).
+    pub fn col2im<T: Scalar>(&self, column_gradient: &[T], input_gradient: &mut [T]) {
         input_gradient.fill(T::zero());
-        self.for_each_run(samples, |start, source, x_lo, x_hi| {
+        self.for_each_run(|start, source, x_lo, x_hi| {
             if let Some(i) = source {
                 let run = &column_gradient[start + x_lo..start + x_hi];
                 for (g, &d) in input_gradient[i..i + run.len()].iter_mut().zip(run) {
@@ -145,7 +126,7 @@ mod tests {
     fn im2col_copies_each_tap_with_zeros_in_the_padding() {
         let input = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         let mut columns = vec![f64::NAN; 4 * 12];
-        GEOMETRY.im2col(&input, 1, &mut columns);
+        GEOMETRY.im2col(&input, &mut columns);
         // Tap (ky, kx) = (0, 0) sees x[y − 1, x − 1].
         #[rustfmt::skip]
         let tap00 = [0.0, 0.0, 0.0, 0.0,  0.0, 1.0, 2.0, 3.0,  0.0, 4.0, 5.0, 6.0];
@@ -163,15 +144,12 @@ mod tests {
             channels: 2,
             ..GEOMETRY
         };
-        let samples = 2;
-        let x: Vec<f64> = (0..12 * samples).map(|i| (i as f64 * 0.7).sin()).collect();
-        let g: Vec<f64> = (0..8 * 12 * samples)
-            .map(|i| (i as f64 * 1.3).cos())
-            .collect();
+        let x: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect();
+        let g: Vec<f64> = (0..8 * 12).map(|i| (i as f64 * 1.3).cos()).collect();
         let mut columns = vec![0.0; g.len()];
-        geometry.im2col(&x, samples, &mut columns);
+        geometry.im2col(&x, &mut columns);
         let mut folded = vec![0.0; x.len()];
-        geometry.col2im(&g, samples, &mut folded);
+        geometry.col2im(&g, &mut folded);
         let left: f64 = columns.iter().zip(&g).map(|(a, b)| a * b).sum();
         let right: f64 = x.iter().zip(&folded).map(|(a, b)| a * b).sum();
         assert!((left - right).abs() < 1e-12, "{left} vs {right}");
