@@ -3,10 +3,15 @@
 //! ```text
 //! Invocation   := NamedNetwork | Architecture
 //! NamedNetwork := Attribute* Visibility `struct` Ident `:` Architecture
-//! Architecture := Width Step+
+//! Architecture := Input Step+
+//! Input        := Width | Shape
+//! Shape        := CxHxW, e.g. `1x28x28` (channels, height, width of an image)
 //! Step         := `=>` Layer
-//! Layer        := LayerName Argument? Width?
-//! LayerName    := an activation | `batchnorm` | `dropout`
+//! Layer        := Conv | SimpleLayer
+//! Conv         := `conv` `(` Width `,` Kernel (`,` `pad` `=` integer)? `)` SimpleLayer?
+//! Kernel       := KxK, e.g. `5x5`
+//! SimpleLayer  := LayerName Argument? Width?
+//! LayerName    := an activation | `batchnorm` | `dropout` | `maxpool`
 //! Argument     := `(` `-`? number `)`
 //! Width        := `-`? integer         (a minus sign is parsed so that validation can reject it)
 //! ```
@@ -14,8 +19,15 @@
 //! Parsing only checks the shape of the input; [`crate::valid`] checks the meaning (known
 //! name, softmax last, widths above zero, which names take an argument or a width, ...): an
 //! activation with a width is a dense layer, one without a width a standalone activation;
-//! `batchnorm` and `dropout(P)` keep the width before them.
+//! `batchnorm` and `dropout(P)` keep the width before them. Rust's lexer reads `1x28x28` and
+//! `5x5` as an integer with a suffix (`1` with `x28x28`), so a [`Shape`] and a kernel are integer
+//! literals here, taken apart by validation; the activation written after `conv(…)` (`conv(8,
+//! 5x5) relu`) is a [`SimpleLayer`] that validation requires to be an activation without a width.
+//! `maxpool(2)` is a [`SimpleLayer`] with an argument.
 
+mod conv;
+
+pub use conv::Conv;
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, LitFloat, LitInt, Token, Visibility, token};
@@ -33,6 +45,14 @@ macro_rules! layer_table {
 
         /// Every name `network!` accepts, in the table's order, for messages and suggestions.
         pub const LAYER_NAMES: &[&str] = &[$(stringify!($keyword)),*];
+
+        /// How a known kind is written (its first keyword in the table).
+        pub fn spelling(kind: &LayerKind) -> Option<&'static str> {
+            $(if *kind == LayerKind::$kind {
+                return Some(stringify!($keyword));
+            })*
+            None
+        }
 
         /// The known name at the head of `input`, if there is one.
         fn known_name(input: ParseStream) -> syn::Result<Option<LayerName>> {
@@ -56,6 +76,8 @@ layer_table! {
     softmax => Softmax,
     batchnorm => BatchNorm,
     dropout => Dropout,
+    conv => Conv,
+    maxpool => MaxPool,
 }
 
 /// A whole macro input.
@@ -74,7 +96,7 @@ pub struct NamedNetwork {
     pub architecture: Architecture,
 }
 
-/// An input width and the layers after it.
+/// An input width (or image shape: a [`Width`] whose suffix is `x28x28`) and the layers after it.
 pub struct Architecture {
     pub input: Width,
     pub steps: Vec<Step>,
@@ -85,16 +107,24 @@ pub struct Step {
     pub layer: Layer,
 }
 
+/// One layer: a convolution, or any other layer.
+pub enum Layer {
+    /// `conv(8, 5x5)`, `conv(8, 5x5, pad = 2) relu`.
+    Conv(Conv),
+    /// Every other layer.
+    Simple(SimpleLayer),
+}
+
 /// `relu 128`, `leaky_relu(0.1) 64`, `relu` (no width: a standalone activation), `batchnorm`,
-/// `dropout(0.2)`.
-pub struct Layer {
+/// `dropout(0.2)`, `maxpool(2)`.
+pub struct SimpleLayer {
     pub name: LayerName,
     pub argument: Option<Argument>,
     pub width: Option<Width>,
 }
 
-/// The layer names the grammar knows (the activations, `batchnorm` and `dropout`), plus any
-/// other identifier (reported by validation with a suggestion).
+/// The layer names the grammar knows (the activations, `batchnorm`, `dropout`, `conv` and
+/// `maxpool`), plus any other identifier (reported by validation with a suggestion).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LayerKind {
     Identity,
@@ -106,6 +136,8 @@ pub enum LayerKind {
     Softmax,
     BatchNorm,
     Dropout,
+    Conv,
+    MaxPool,
     Unknown(String),
 }
 
@@ -171,6 +203,11 @@ impl Parse for NamedNetwork {
 impl Parse for Architecture {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let width: Width = input.parse()?;
+        if spaced_x_follows(input) {
+            return Err(input.error(
+                "write an image shape without spaces, as one token: `1x28x28` (channels x height x width)",
+            ));
+        }
         let mut steps = Vec::new();
         while !input.is_empty() {
             if !input.peek(Token![=>]) {
@@ -191,6 +228,14 @@ impl Parse for Architecture {
     }
 }
 
+/// Whether the next token is an `x`, as in `1 x 28 x 28` (a shape written with spaces).
+pub(crate) fn spaced_x_follows(input: ParseStream) -> bool {
+    input
+        .fork()
+        .parse::<Ident>()
+        .is_ok_and(|ident| ident == "x")
+}
+
 impl Parse for Step {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let arrow: Token![=>] = input.parse()?;
@@ -208,6 +253,16 @@ impl Parse for Step {
 
 impl Parse for Layer {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(kw::conv) {
+            input.parse().map(Layer::Conv)
+        } else {
+            input.parse().map(Layer::Simple)
+        }
+    }
+}
+
+impl Parse for SimpleLayer {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
         let name = input.parse()?;
         let argument = if input.peek(token::Paren) {
             Some(input.parse()?)
@@ -219,7 +274,7 @@ impl Parse for Layer {
         } else {
             Some(input.parse()?)
         };
-        Ok(Layer {
+        Ok(SimpleLayer {
             name,
             argument,
             width,

@@ -7,12 +7,18 @@
 //! The fields, numbered per kind from 1 in the order written: `layerN: Dense` (a dense layer,
 //! its activation fused: the trace keeps `weighted_inputN`, `activationN` and `deltaN` for
 //! hidden layers, `logits` for the last), `normN: BatchNorm`, `dropoutN: Dropout` and
-//! `actN: Activate<…>` (a standalone activation). Each of the last three has a trace field of
-//! the same name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂L/∂ its output.
+//! `actN: Activate<…>` (a standalone activation, or the one written after a convolution),
+//! `convN: Conv2d<T, IN, OUT, C_IN, H, W, C_OUT, K, P>` and `poolN: MaxPool2d<IN, OUT, C, H, W>`
+//! (every number computed by validation). Each kind but `Dense` has a trace field of the same
+//! name (its `Layer::Cache`, holding its output) and `…_gradient`, ∂L/∂ its output; all of them
+//! run through `nabla::layer::Layer`. A dense layer after an image reads it flattened: the
+//! layout of an image (`c·H·W + y·W + x`) is already that of its features.
 //! A network of dense layers only expands exactly as it did before the other kinds existed.
 
+mod image;
 mod layout;
 mod parts;
+mod trace;
 
 use crate::valid::{Activation, Declaration, ImpliedLoss, Network};
 use layout::Layout;
@@ -180,7 +186,7 @@ fn declare(network: &Network, declaration: &Declaration) -> TokenStream {
     let trace = trace_name(&declaration.name);
     let parts = [
         parts::network_struct(&layout, declaration),
-        parts::trace(&layout, declaration, &trace),
+        trace::trace(&layout, declaration, &trace),
         parts::inherent_methods(&layout, &declaration.name),
         parts::network_impl(&layout, &declaration.name, &trace),
     ];

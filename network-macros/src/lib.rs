@@ -1,4 +1,5 @@
-//! The `network!` macro: `network!(784 => relu 128 => softmax 10)`.
+//! The `network!` macro: `network!(784 => relu 128 => softmax 10)`, and convolutional networks
+//! from an image shape: `network!(1x28x28 => conv(8, 5x5) relu => maxpool(2) => softmax 10)`.
 //!
 //! A pipeline in three stages, one module each:
 //! [`ast`] parses the tokens (one `Parse` impl per grammar rule), [`valid`] checks them and
@@ -30,6 +31,24 @@ use proc_macro::TokenStream;
 /// ```text
 /// network! { pub struct Net: 784 => relu 256 => batchnorm => dropout(0.2) => relu 128 => softmax 10 }
 /// ```
+///
+/// A convolutional network starts from an image, `CHANNELSxHEIGHTxWIDTH`, and puts its
+/// convolutions and max-poolings before the dense layers, which read the last image flattened
+/// (`C·H·W` features):
+///
+/// ```text
+/// network! { pub struct LeNet: 1x28x28 => conv(8, 5x5) relu => maxpool(2) => conv(16, 5x5) relu => maxpool(2) => relu 120 => softmax 10 }
+/// ```
+///
+/// `conv(C, KxK)` is a convolution to `C` channels with square `K × K` kernels, stride 1;
+/// `conv(C, KxK, pad = P)` adds `P` zeros around the image first (`pad = (K − 1)/2` keeps its
+/// size). An activation written after it (`conv(8, 5x5) relu`) is applied to its output, as
+/// `=> relu` would be, and picks its initializer (He for the ReLU family). `maxpool(2)` keeps
+/// the largest of each 2×2 window, halving an image whose height and width are even. The macro
+/// computes every shape (`H + 2P − K + 1` after a convolution) and writes it into the types; a
+/// shape that does not fit is one compile error at the offending token that states the shapes.
+/// Standalone activations and `dropout(P)` may stand between image steps; `batchnorm` may not
+/// (channel-wise batch norm is another layer).
 ///
 /// The last step is a dense layer with a width; its activation picks the loss.
 #[proc_macro]

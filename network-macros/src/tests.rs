@@ -1,7 +1,9 @@
-//! Unit tests of the parse → validate → expand pipeline.
+//! Unit tests of the parse → validate → expand pipeline; those of the image steps are in
+//! [`image`].
 
 use crate::network_tokens;
 
+/// The expansion of `input`, which must be a compile error; panics otherwise.
 fn error_of(input: &str) -> String {
     let tokens: proc_macro2::TokenStream = input.parse().expect("test input must tokenize");
     let expanded = network_tokens(tokens).to_string();
@@ -137,6 +139,18 @@ fn never_panics_on_malformed_input() {
         "dropout",
         "(0.5)",
         "(1.5)",
+        "1x28x28",
+        "0x2x2",
+        "28x28",
+        "conv",
+        "(8, 5x5)",
+        "(1, 3x3, pad = 1)",
+        "(0, 99999999999x99999999999, pad = 99999999999)",
+        "5x5",
+        "maxpool",
+        "(2)",
+        "pad",
+        "=",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
@@ -233,3 +247,5 @@ fn derive_parameters_needs_a_struct_of_named_parts_over_a_scalar() {
         assert!(error.contains(expected), "`{input}`: {error}");
     }
 }
+
+mod image;

@@ -1,16 +1,27 @@
 //! Checks a parsed invocation and turns it into a [`Network`] that the expansion can trust.
-//! Every error is a `syn::Error` spanned on the token that caused it.
+//! Every error is a `syn::Error` spanned on the token that caused it. The image steps
+//! (convolution, max-pooling, the image input) and their shape arithmetic are in [`image`].
 
-use crate::ast::{self, Invocation, LAYER_NAMES, LayerKind};
-use proc_macro2::Span;
+mod activation;
+mod image;
+mod names;
+
+use crate::ast::{self, Invocation, LayerKind};
+pub use activation::{Activation, DEFAULT_LEAKY_SLOPE, ImpliedLoss};
+pub use image::Image;
+#[cfg(test)]
+pub use names::suggestion;
+use names::unknown_activation;
 use syn::{Attribute, Ident, Visibility};
 
 /// A checked network description.
 pub struct Network {
     /// The name and visibility of the declared type, if the invocation declares one.
     pub declaration: Option<Declaration>,
-    /// The input width.
+    /// The input width (`C·H·W` for an image).
     pub input: usize,
+    /// The input's image shape, if it is an image (`1x28x28`).
+    pub input_image: Option<Image>,
     /// The steps, input side first (at least one; the last is a dense layer).
     pub steps: Vec<Step>,
 }
@@ -27,8 +38,26 @@ pub struct Declaration {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Step {
     pub kind: StepKind,
-    /// The width after this step (a dense layer's own width; the width before it otherwise).
+    /// The width after this step (a dense layer's own width; the width before it otherwise;
+    /// `C·H·W` of an image).
     pub width: usize,
+    /// The shape of the output while it is an image (after a convolution, a max-pooling, or a
+    /// width-keeping step on an image); `None` once a dense layer has flattened it.
+    pub image: Option<Image>,
+    /// Written after the previous step without `=>`: the activation of `conv(8, 5x5) relu`.
+    pub attached: bool,
+}
+
+impl Step {
+    /// A step on flat features.
+    fn flat(kind: StepKind, width: usize) -> Self {
+        Self {
+            kind,
+            width,
+            image: None,
+            attached: false,
+        }
+    }
 }
 
 /// The kinds of step, each a layer of `nabla`.
@@ -43,6 +72,11 @@ pub enum StepKind {
     BatchNorm,
     /// `=> dropout(0.2)`: inverted dropout (`Dropout`).
     Dropout { probability: f64 },
+    /// `=> conv(8, 5x5, pad = 2)`: a convolution (`Conv2d`) with `kernel × kernel` kernels and
+    /// `padding` zeros on every side; its output channels are those of the step's image.
+    Conv { kernel: usize, padding: usize },
+    /// `=> maxpool(2)`: 2×2 max-pooling with stride 2 (`MaxPool2d`).
+    MaxPool,
 }
 
 /// A dense layer and the activation that follows it.
@@ -51,36 +85,35 @@ pub struct Layer {
     pub width: usize,
 }
 
-/// A known activation, with its parameter.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Activation {
-    Identity,
-    Sigmoid,
-    Tanh,
-    Relu,
-    LeakyRelu { slope: f64 },
-    Relu6,
-    Softmax,
-}
-
-/// The slope `leaky_relu` uses when none is given.
-pub const DEFAULT_LEAKY_SLOPE: f64 = 0.01;
-
 /// The most weights one layer may have (larger ones would not fit in memory anyway).
 const MAX_WEIGHTS: usize = 1 << 32;
 
 impl Network {
-    /// The architecture in the macro's own syntax, e.g. `784 => relu 128 => softmax 10`.
+    /// The architecture in the macro's own syntax, e.g. `784 => relu 128 => softmax 10` or
+    /// `1x28x28 => conv(8, 5x5) relu => maxpool(2) => softmax 10`.
     pub fn architecture(&self) -> String {
-        let mut text = self.input.to_string();
+        let mut text = match self.input_image {
+            Some(image) => image.to_string(),
+            None => self.input.to_string(),
+        };
         for step in &self.steps {
+            let arrow = if step.attached { " " } else { " => " };
+            text += arrow;
             text += &match step.kind {
                 StepKind::Dense(activation) => {
-                    format!(" => {} {}", activation.spelling(), step.width)
+                    format!("{} {}", activation.spelling(), step.width)
                 }
-                StepKind::Activate(activation) => format!(" => {}", activation.spelling()),
-                StepKind::BatchNorm => " => batchnorm".to_string(),
-                StepKind::Dropout { probability } => format!(" => dropout({probability})"),
+                StepKind::Activate(activation) => activation.spelling(),
+                StepKind::BatchNorm => "batchnorm".to_string(),
+                StepKind::Dropout { probability } => format!("dropout({probability})"),
+                StepKind::Conv { kernel, padding } => {
+                    let channels = step.image.map_or(0, |image| image.channels);
+                    match padding {
+                        0 => format!("conv({channels}, {kernel}x{kernel})"),
+                        _ => format!("conv({channels}, {kernel}x{kernel}, pad = {padding})"),
+                    }
+                }
+                StepKind::MaxPool => "maxpool(2)".to_string(),
             };
         }
         text
@@ -109,76 +142,28 @@ impl Network {
         }
     }
 
+    /// The image shape of the input of step `index` (from 0), if it is an image.
+    pub fn image_in(&self, index: usize) -> Option<Image> {
+        if index == 0 {
+            self.input_image
+        } else {
+            self.steps[index - 1].image
+        }
+    }
+
+    /// Whether the network has a convolution.
+    pub fn has_conv(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|step| matches!(step.kind, StepKind::Conv { .. }))
+    }
+
     /// Whether every step is a dense layer (the networks `network!` wrote before it knew other
     /// layers: their expansion is unchanged).
     pub fn only_dense(&self) -> bool {
         self.steps
             .iter()
             .all(|step| matches!(step.kind, StepKind::Dense(_)))
-    }
-}
-
-/// The loss an output activation implies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImpliedLoss {
-    /// Softmax cross-entropy on the logits (gradient `ŷ − y`).
-    SoftmaxCrossEntropy,
-    /// Binary cross-entropy on the logit of a sigmoid.
-    SigmoidBinaryCrossEntropy,
-    /// Mean squared error on the output itself.
-    MeanSquaredError,
-    /// Mean squared error on the activated output (`AfterActivation`).
-    MeanSquaredErrorAfterActivation,
-}
-
-/// Everything the macro knows about one activation: how it is written, its type in
-/// `nabla::activation`, which initializer suits the weights before it, and the loss it implies
-/// as the output activation.
-pub struct ActivationInfo {
-    /// The name in the macro's grammar (without an argument).
-    pub name: &'static str,
-    /// The type's name in `nabla::activation`.
-    pub type_name: &'static str,
-    /// He initialization (the ReLU family) rather than Xavier.
-    pub he_init: bool,
-    /// The loss it implies after the output layer.
-    pub loss: ImpliedLoss,
-}
-
-impl Activation {
-    /// The one table of activations: each row says everything about one of them.
-    pub fn info(self) -> ActivationInfo {
-        use ImpliedLoss::*;
-        let row = |name, type_name, he_init, loss| ActivationInfo {
-            name,
-            type_name,
-            he_init,
-            loss,
-        };
-        match self {
-            Activation::Identity => row("identity", "Identity", false, MeanSquaredError),
-            Activation::Sigmoid => row("sigmoid", "Sigmoid", false, SigmoidBinaryCrossEntropy),
-            Activation::Tanh => row("tanh", "Tanh", false, MeanSquaredErrorAfterActivation),
-            Activation::Relu => row("relu", "Relu", true, MeanSquaredErrorAfterActivation),
-            Activation::LeakyRelu { .. } => row(
-                "leaky_relu",
-                "LeakyRelu",
-                true,
-                MeanSquaredErrorAfterActivation,
-            ),
-            Activation::Relu6 => row("relu6", "Relu6", true, MeanSquaredErrorAfterActivation),
-            Activation::Softmax => row("softmax", "Softmax", false, SoftmaxCrossEntropy),
-        }
-    }
-
-    /// How the activation is written in the macro (with its slope, if not the default).
-    pub fn spelling(&self) -> String {
-        match self {
-            Activation::LeakyRelu { slope } if *slope != DEFAULT_LEAKY_SLOPE => {
-                format!("leaky_relu({slope})")
-            }
-            other => other.info().name.into(),
-        }
     }
 }
 
@@ -195,35 +180,62 @@ pub fn check(invocation: &Invocation) -> syn::Result<Network> {
         ),
         Invocation::Anonymous(architecture) => (None, architecture),
     };
-    let input = width(&architecture.input, "the input width")?;
-    let mut steps = Vec::with_capacity(architecture.steps.len());
+    let (input, input_image) = image::input(&architecture.input)?;
+    let mut steps: Vec<Step> = Vec::with_capacity(architecture.steps.len());
     let last = architecture.steps.len() - 1;
-    let mut fan_in = input;
     for (index, written) in architecture.steps.iter().enumerate() {
-        let step = step(&written.layer, fan_in, index == last)?;
-        if let StepKind::Dense(_) = step.kind {
-            if fan_in
-                .checked_mul(step.width)
-                .is_none_or(|weights| weights > MAX_WEIGHTS)
-            {
-                let span = written
-                    .layer
-                    .width
-                    .as_ref()
-                    .map_or(written.layer.name.span, |w| w.literal.span());
-                let message = format!(
-                    "a {fan_in} → {} layer has too many weights (the limit is 2³²)",
-                    step.width
-                );
-                return Err(syn::Error::new(span, message));
+        let before = image::Before {
+            width: steps.last().map_or(input, |step| step.width),
+            image: steps.last().map_or(input_image, |step| step.image),
+            steps: &steps,
+            input: &architecture.input,
+        };
+        let layer = match &written.layer {
+            ast::Layer::Conv(conv) => {
+                let new = image::conv(conv, &before, index == last)?;
+                steps.extend(new);
+                continue;
             }
+            ast::Layer::Simple(layer) => layer,
+        };
+        if layer.name.kind == LayerKind::MaxPool {
+            let step = image::maxpool(layer, &before, index == last)?;
+            steps.push(step);
+            continue;
         }
-        fan_in = step.width;
+        let fan_in = before.width;
+        let mut step = step(layer, fan_in, index == last)?;
+        match step.kind {
+            StepKind::Dense(_) => {
+                if fan_in
+                    .checked_mul(step.width)
+                    .is_none_or(|weights| weights > MAX_WEIGHTS)
+                {
+                    let span = layer
+                        .width
+                        .as_ref()
+                        .map_or(layer.name.span, |w| w.literal.span());
+                    let message = format!(
+                        "a {fan_in} → {} layer has too many weights (the limit is 2³²)",
+                        step.width
+                    );
+                    return Err(syn::Error::new(span, message));
+                }
+            }
+            StepKind::BatchNorm => {
+                if let Some(shape) = before.image {
+                    return Err(image::batchnorm_on_image(layer.name.span, shape));
+                }
+            }
+            // Element-wise steps keep the image's shape.
+            _ => step.image = before.image,
+        }
         steps.push(step);
     }
     Ok(Network {
         declaration,
         input,
+        input_image,
         steps,
     })
 }
@@ -233,7 +245,7 @@ const LAST_STEP: &str =
 
 /// A step: a dense layer (an activation with a width), a standalone activation (no width),
 /// `batchnorm` or `dropout(P)` (these two keep the width `fan_in` before them).
-fn step(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
+fn step(layer: &ast::SimpleLayer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
     let name = &layer.name;
     let activation = match &name.kind {
         LayerKind::Identity => Activation::Identity,
@@ -246,6 +258,7 @@ fn step(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
         LayerKind::Relu6 => Activation::Relu6,
         LayerKind::Softmax => Activation::Softmax,
         LayerKind::BatchNorm | LayerKind::Dropout => return width_keeping(layer, fan_in, is_last),
+        LayerKind::Conv | LayerKind::MaxPool => return Err(image::not_an_activation(name)),
         LayerKind::Unknown(unknown) => return Err(unknown_activation(unknown, name.span)),
     };
     if let (Some(argument), false) = (
@@ -274,10 +287,7 @@ fn step(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
             );
             return Err(syn::Error::new(name.span, message));
         }
-        return Ok(Step {
-            kind: StepKind::Activate(activation),
-            width: fan_in,
-        });
+        return Ok(Step::flat(StepKind::Activate(activation), fan_in));
     };
     let width = width(written_width, "a layer width")?;
     if activation == Activation::Softmax && width == 1 {
@@ -286,14 +296,11 @@ fn step(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
             "softmax over 1 output is always 1 and cannot learn; use `sigmoid 1` for a yes/no output",
         ));
     }
-    Ok(Step {
-        kind: StepKind::Dense(activation),
-        width,
-    })
+    Ok(Step::flat(StepKind::Dense(activation), width))
 }
 
 /// `batchnorm` or `dropout(P)`: no width, and an argument only for dropout.
-fn width_keeping(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
+fn width_keeping(layer: &ast::SimpleLayer, fan_in: usize, is_last: bool) -> syn::Result<Step> {
     let name = &layer.name;
     let is_dropout = name.kind == LayerKind::Dropout;
     let spelling = if is_dropout { "dropout" } else { "batchnorm" };
@@ -338,12 +345,10 @@ fn width_keeping(layer: &ast::Layer, fan_in: usize, is_last: bool) -> syn::Resul
             format!("{LAST_STEP}; `{spelling}` keeps the width before it and cannot be the output");
         return Err(syn::Error::new(name.span, message));
     }
-    Ok(Step {
-        kind,
-        width: fan_in,
-    })
+    Ok(Step::flat(kind, fan_in))
 }
 
+/// A positive whole number without a suffix; `what` names it in the messages.
 fn width(width: &ast::Width, what: &str) -> syn::Result<usize> {
     let literal = &width.literal;
     if let Some(minus) = &width.minus {
@@ -386,44 +391,4 @@ fn slope(argument: Option<&ast::Argument>) -> syn::Result<f64> {
             ),
         )),
     }
-}
-
-fn unknown_activation(name: &str, span: Span) -> syn::Error {
-    let known = LAYER_NAMES.join(", ");
-    let message = match suggestion(name) {
-        Some(close) => {
-            format!(
-                "unknown activation or layer `{name}`; did you mean `{close}`? (known: {known})"
-            )
-        }
-        None => format!("unknown activation or layer `{name}` (known: {known})"),
-    };
-    syn::Error::new(span, message)
-}
-
-/// The known name closest to `name`, if it is close enough to be a likely typo.
-pub fn suggestion(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    LAYER_NAMES
-        .iter()
-        .map(|&known| (edit_distance(&lower, known), known))
-        .min()
-        .filter(|&(distance, known)| distance <= (known.len() / 3).max(2))
-        .map(|(_, known)| known)
-}
-
-/// Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

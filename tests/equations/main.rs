@@ -4,6 +4,7 @@
 
 mod activations;
 mod cnn;
+mod cnn_network;
 mod conv;
 mod dense;
 mod layers;

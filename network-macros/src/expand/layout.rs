@@ -18,7 +18,8 @@ pub struct Value {
 /// A checked network, with what the parts of its expansion share.
 pub struct Layout<'n> {
     pub network: &'n Network,
-    /// Each step's field name, numbered per kind from 1 (`layer1`, `norm1`, `dropout1`, `act1`).
+    /// Each step's field name, numbered per kind from 1 (`layer1`, `norm1`, `dropout1`, `act1`,
+    /// `conv1`, `pool1`).
     pub names: Vec<Ident>,
     /// Each step's index among the steps of its kind, from 0 (`layer2` has index 1).
     pub kind_index: Vec<usize>,
@@ -92,6 +93,21 @@ impl<'n> Layout<'n> {
         }
     }
 
+    /// The activation applied to the output of the convolution at step `s`, which picks its
+    /// initializer as a dense layer's activation picks its own: the one written after it
+    /// (`conv(8, 5x5) relu`) or a standalone one that follows it, past max-pooling and dropout
+    /// (which commute with it, or nearly); `identity` if another layer comes first.
+    pub fn conv_activation(&self, s: usize) -> Activation {
+        for step in &self.network.steps[s + 1..] {
+            match step.kind {
+                StepKind::Activate(activation) => return activation,
+                StepKind::MaxPool | StepKind::Dropout { .. } => {}
+                _ => break,
+            }
+        }
+        Activation::Identity
+    }
+
     /// The trace fields z, a and δ of the hidden dense layer at step `s`.
     pub fn dense_trace(&self, s: usize) -> (Ident, Ident, Ident) {
         let number = self.kind_index[s] + 1;
@@ -106,6 +122,7 @@ impl<'n> Layout<'n> {
 /// Each step's field name, numbered per kind from 1, and its index among its kind from 0.
 fn step_names(steps: &[Step]) -> (Vec<Ident>, Vec<usize>) {
     let (mut dense_count, mut norm_count, mut dropout_count, mut act_count) = (0usize, 0, 0, 0);
+    let (mut conv_count, mut pool_count) = (0usize, 0);
     let mut names = Vec::new();
     let mut kind_index = Vec::new();
     for step in steps {
@@ -114,6 +131,8 @@ fn step_names(steps: &[Step]) -> (Vec<Ident>, Vec<usize>) {
             StepKind::BatchNorm => (&mut norm_count, "norm"),
             StepKind::Dropout { .. } => (&mut dropout_count, "dropout"),
             StepKind::Activate(_) => (&mut act_count, "act"),
+            StepKind::Conv { .. } => (&mut conv_count, "conv"),
+            StepKind::MaxPool => (&mut pool_count, "pool"),
         };
         kind_index.push(*counter);
         *counter += 1;

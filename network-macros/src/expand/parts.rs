@@ -1,8 +1,10 @@
-//! One function per part of a declared network's expansion: the struct, the trace, the inherent
-//! impl and the `Network` impl, each from the shared [`Layout`].
+//! One function per part of a declared network's expansion: the struct, the inherent impl and
+//! the `Network` impl, each from the shared [`Layout`] (the trace struct is in
+//! [`super::trace`]).
 
+use super::image;
 use super::layout::Layout;
-use super::{activation_type, activation_value, implied_loss, initializer, superscript};
+use super::{activation_type, activation_value, implied_loss, initializer};
 use crate::valid::{Activation, Declaration, StepKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -19,11 +21,18 @@ pub fn network_struct(layout: &Layout, declaration: &Declaration) -> TokenStream
     let struct_doc = format!(" The network `{architecture}`, declared with `nabla::network!`.");
     let fields = layout.steps().map(|(s, step, f)| {
         let width = Literal::usize_unsuffixed(step.width);
+        if let Some((doc, ty)) = image::field(layout, s) {
+            return quote! { #[doc = #doc] pub #f: #ty };
+        }
         match step.kind {
             StepKind::Dense(activation) => {
                 let fan_in = layout.network.fan_in(s);
+                let flattened = match layout.network.image_in(s) {
+                    Some(image) => format!(" (the {image} image before it, flattened)"),
+                    None => String::new(),
+                };
                 let doc = format!(
-                    " Layer {}: {} → {}, then {}.",
+                    " Layer {}: {}{flattened} → {}, then {}.",
                     layout.kind_index[s] + 1,
                     fan_in,
                     step.width,
@@ -40,21 +49,31 @@ pub fn network_struct(layout: &Layout, declaration: &Declaration) -> TokenStream
                 quote! { #[doc = #doc] pub #f: ::nabla::batchnorm::BatchNorm<T, #width> }
             }
             StepKind::Dropout { probability } => {
+                let values = step.image.map_or(step.width.to_string(), |image| image.to_string());
                 let doc = format!(
-                    " Dropout: in training, each of the {} values is dropped with probability {probability}.",
-                    step.width
+                    " Dropout: in training, each of the {values} values is dropped with probability {probability}.",
                 );
                 quote! { #[doc = #doc] pub #f: ::nabla::dropout::Dropout }
             }
             StepKind::Activate(activation) => {
-                let doc = format!(
-                    " {} on its own, over {} features.",
-                    activation.spelling(),
-                    step.width
-                );
+                let doc = if step.attached {
+                    format!(
+                        " {}, applied to the output of `{}` ({}).",
+                        activation.spelling(),
+                        layout.names[s - 1],
+                        image::values_before(layout, s)
+                    )
+                } else {
+                    format!(
+                        " {} on its own, over {}.",
+                        activation.spelling(),
+                        image::values_before(layout, s)
+                    )
+                };
                 let ty = activation_type(activation);
                 quote! { #[doc = #doc] pub #f: ::nabla::layer::Activate<#ty> }
             }
+            StepKind::Conv { .. } | StepKind::MaxPool => unreachable!("image::field wrote it"),
         }
     });
     quote! {
@@ -68,82 +87,6 @@ pub fn network_struct(layout: &Layout, declaration: &Declaration) -> TokenStream
     }
 }
 
-/// The trace struct (z, a and δ of every hidden dense layer, the cache and output gradient of
-/// every other step, and the logits) and its `Default`, empty batches throughout.
-pub fn trace(layout: &Layout, declaration: &Declaration, trace: &Ident) -> TokenStream {
-    let Declaration {
-        visibility, name, ..
-    } = declaration;
-    let output = &layout.output;
-    let (trace_fields, trace_defaults): (Vec<_>, Vec<_>) = layout
-        .steps()
-        .take(layout.last)
-        .map(|(s, _, _)| trace_fields(layout, s))
-        .unzip();
-    let trace_doc = format!(
-        " The intermediate values of one forward pass through [`{name}`], reused between batches."
-    );
-    quote! {
-        #[doc = #trace_doc]
-        #[derive(Clone, Debug)]
-        #visibility struct #trace<T: ::nabla::Scalar = f32> {
-            #(#trace_fields)*
-            /// The logits: the weighted input of the output layer.
-            pub logits: ::nabla::Batch<T, #output>,
-        }
-
-        impl<T: ::nabla::Scalar> ::core::default::Default for #trace<T> {
-            fn default() -> Self {
-                Self { #(#trace_defaults)* logits: ::nabla::Batch::zeros(0) }
-            }
-        }
-    }
-}
-
-/// The trace fields of step `s` (not the last) and their defaults.
-fn trace_fields(layout: &Layout, s: usize) -> (TokenStream, TokenStream) {
-    let step = &layout.network.steps[s];
-    let (w, f) = (Literal::usize_unsuffixed(step.width), &layout.names[s]);
-    let cache = match step.kind {
-        StepKind::Dense(activation) => {
-            let (z, a, d) = layout.dense_trace(s);
-            let (spelling, layer) = (activation.spelling(), layout.kind_index[s] + 1);
-            let n = superscript(layer);
-            let previous = match s {
-                0 => "x".to_string(),
-                _ => layout.values[s - 1].spelling.clone(),
-            };
-            let z_doc =
-                format!(" z{n} = W{n}{previous} + b{n}, the weighted input of layer {layer}.");
-            let a_doc = format!(" a{n} = {spelling}(z{n}), the activation of layer {layer}.");
-            let d_doc = format!(" δ{n} = ∂L/∂z{n}, the error of layer {layer}.");
-            let fields = quote! {
-                #[doc = #z_doc] pub #z: ::nabla::Batch<T, #w>,
-                #[doc = #a_doc] pub #a: ::nabla::Batch<T, #w>,
-                #[doc = #d_doc] pub #d: ::nabla::Batch<T, #w>,
-            };
-            let defaults = quote! {
-                #z: ::nabla::Batch::zeros(0), #a: ::nabla::Batch::zeros(0), #d: ::nabla::Batch::zeros(0),
-            };
-            return (fields, defaults);
-        }
-        StepKind::BatchNorm => quote!(::nabla::batchnorm::BatchNormCache<T, #w>),
-        StepKind::Dropout { .. } => quote!(::nabla::dropout::DropoutCache<T, #w>),
-        StepKind::Activate(_) => quote!(::nabla::layer::ActivateCache<T, #w>),
-    };
-    let gradient = format_ident!("{f}_gradient");
-    let cache_doc = format!(" What `{f}` keeps from the forward pass, its output included.");
-    let gradient_doc = format!(" ∂L/∂ the output of `{f}`.");
-    let fields = quote! {
-        #[doc = #cache_doc] pub #f: #cache,
-        #[doc = #gradient_doc] pub #gradient: ::nabla::Batch<T, #w>,
-    };
-    let defaults = quote! {
-        #f: ::core::default::Default::default(), #gradient: ::nabla::Batch::zeros(0),
-    };
-    (fields, defaults)
-}
-
 /// `new` and `zeros`. `new` initializes the dense layers first, in order, so that their weights
 /// are the same draws with or without the other kinds; then the rest (dropout seeds are drawn
 /// after every weight).
@@ -151,7 +94,16 @@ fn constructors(layout: &Layout) -> TokenStream {
     let mut initialized = Vec::new();
     let mut initialized_after = Vec::new();
     let mut zeros = Vec::new();
-    for (_, step, f) in layout.steps() {
+    for (s, step, f) in layout.steps() {
+        if let Some((new, zero)) = image::constructors(layout, s) {
+            // A convolution's weights are drawn in order with the dense layers' weights.
+            match step.kind {
+                StepKind::Conv { .. } => initialized.push(quote! { #f: #new }),
+                _ => initialized_after.push(quote! { #f: #new }),
+            }
+            zeros.push(quote! { #f: #zero });
+            continue;
+        }
         match step.kind {
             StepKind::Dense(activation) => {
                 let init = initializer(activation);
@@ -174,10 +126,18 @@ fn constructors(layout: &Layout) -> TokenStream {
                 initialized_after.push(quote! { #f: ::nabla::layer::Activate(#value) });
                 zeros.push(quote! { #f: ::nabla::layer::Activate(#value) });
             }
+            StepKind::Conv { .. } | StepKind::MaxPool => unreachable!("image::constructors"),
         }
     }
     initialized.extend(initialized_after);
-    let (new_doc, zeros_doc) = if layout.only_dense {
+    let (new_doc, zeros_doc) = if layout.network.has_conv() {
+        (
+            " Draws the weights in order (He for the ReLU family, Xavier otherwise; a convolution \
+             by the activation applied to its output); biases start at 0, batch norm at γ = 1, \
+             β = 0; each dropout's seed is drawn after all the weights.",
+            " Every weight and bias zero (batch norm as in `new`, dropout seeds 0).",
+        )
+    } else if layout.only_dense {
         (
             " Draws the weights (He for the ReLU family, Xavier otherwise); biases start at 0.",
             " Every weight and bias zero.",
@@ -209,10 +169,34 @@ pub fn inherent_methods(layout: &Layout, name: &Ident) -> TokenStream {
     let network = layout.network;
     let architecture = network.architecture();
     let layers = network.layers();
-    let widths = std::iter::once(network.input)
+    // What the first dense layer reads: the input, or the flattened image before it.
+    let first_dense = network
+        .steps
+        .iter()
+        .position(|step| matches!(step.kind, StepKind::Dense(_)))
+        .expect("the last step is a dense layer");
+    let widths = std::iter::once(network.fan_in(first_dense))
         .chain(layers.iter().map(|layer| layer.width))
         .map(Literal::usize_unsuffixed);
     let width_count = Literal::usize_unsuffixed(layers.len() + 1);
+    let (widths_doc, input_shape) = match network.input_image {
+        None => (
+            " The width of every layer, input first: `W^ℓ` is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.",
+            quote!(),
+        ),
+        Some(image) => {
+            let [c, h, w] =
+                [image.channels, image.height, image.width].map(Literal::usize_unsuffixed);
+            (
+                " The width of every dense layer, the flattened image they read first: `W^ℓ` \
+                 of dense layer ℓ is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.",
+                quote! {
+                    /// The input image's shape: channels, height, width.
+                    pub const INPUT_SHAPE: [usize; 3] = [#c, #h, #w];
+                },
+            )
+        }
+    };
     let architecture_doc = " The architecture, as written in `network!`.";
     let constructors = constructors(layout);
     let (loss_type, loss_value) = implied_loss(layout.output_activation);
@@ -222,9 +206,10 @@ pub fn inherent_methods(layout: &Layout, name: &Ident) -> TokenStream {
             pub const ARCHITECTURE: &'static str = #architecture;
             /// Features per input sample.
             pub const INPUT: usize = #input;
+            #input_shape
             /// Outputs per sample.
             pub const OUTPUT: usize = #output;
-            /// The width of every layer, input first: `W^ℓ` is `WIDTHS[ℓ]` × `WIDTHS[ℓ − 1]`.
+            #[doc = #widths_doc]
             pub const WIDTHS: [usize; #width_count] = [#(#widths),*];
 
             #constructors

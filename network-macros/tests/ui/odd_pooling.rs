@@ -1,0 +1,9 @@
+//! Max-pooling an image of odd height and width: the error is at `maxpool` and states the
+//! shape.
+use nabla::network;
+
+network! {
+    pub struct Net: 1x9x9 => conv(8, 3x3) relu => maxpool(2) => softmax 10
+}
+
+fn main() {}
