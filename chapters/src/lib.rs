@@ -1,5 +1,5 @@
 //! The workbook's runnable programs: one module per chapter, plus the headline MNIST run and its
-//! benchmark. The `nabla` binary (`src/main.rs`) dispatches to them; the book includes their
+//! benchmark. The `nabla` command (`cli/src/main.rs`) dispatches to them; the book includes their
 //! source and their captured output.
 
 #![forbid(unsafe_code)]
@@ -17,6 +17,7 @@ pub mod ch09_optimizers;
 pub mod ch10_initialization;
 pub mod ch11_batch_norm;
 pub mod ch12_regularization;
+pub mod cnn;
 pub mod hand_wired;
 pub mod headline;
 pub mod predict;
