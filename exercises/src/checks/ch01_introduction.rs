@@ -41,6 +41,12 @@ pub const COUNT_CASES: &[&[usize]] = &[&[2, 4, 1], &[3, 2], &[784, 128, 10], &[5
 
 /// Checks `f` as the parameter count on [`COUNT_CASES`].
 pub fn parameter_count(f: impl Fn(&[usize]) -> usize) -> Outcome {
+    parameter_count_once(&f)
+}
+
+/// [`parameter_count`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn parameter_count_once(f: &dyn Fn(&[usize]) -> usize) -> Outcome {
     for &widths in COUNT_CASES {
         let got = match guarded(|| f(widths)) {
             Ok(got) => got,
@@ -150,6 +156,12 @@ const XOR_INPUTS: [[f64; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0
 
 /// Checks `f` as the forward pass, on the four XOR inputs with each of [`XOR_WEIGHTS`].
 pub fn xor_forward(f: impl Fn(&[f64], &[f64], &[f64], f64, [f64; 2]) -> f64) -> Outcome {
+    xor_forward_once(&f)
+}
+
+/// [`xor_forward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn xor_forward_once(f: &dyn Fn(&[f64], &[f64], &[f64], f64, [f64; 2]) -> f64) -> Outcome {
     let mistakes = [
         (
             Variant::Transposed,

@@ -50,6 +50,12 @@ const OUTPUT_CASES: &[(&[f64], f64, &[f64])] = &[
 
 /// Checks `f` as the perceptron's output on [`OUTPUT_CASES`].
 pub fn perceptron_output(f: impl Fn(&[f64], f64, &[f64]) -> f64) -> Outcome {
+    perceptron_output_once(&f)
+}
+
+/// [`perceptron_output`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn perceptron_output_once(f: &dyn Fn(&[f64], f64, &[f64]) -> f64) -> Outcome {
     for &(weights, bias, inputs) in OUTPUT_CASES {
         let got = match guarded(|| f(weights, bias, inputs)) {
             Ok(got) => got,
@@ -86,6 +92,12 @@ pub fn perceptron_output(f: impl Fn(&[f64], f64, &[f64]) -> f64) -> Outcome {
 /// Checks `f` as one step of the perceptron rule: against hand-made cases, then by training
 /// the AND function from zero weights, which the rule must learn (it is linearly separable).
 pub fn perceptron_update(f: impl Fn(&mut [f64], &mut f64, &[f64], f64, f64)) -> Outcome {
+    perceptron_update_once(&f)
+}
+
+/// [`perceptron_update`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn perceptron_update_once(f: &dyn Fn(&mut [f64], &mut f64, &[f64], f64, f64)) -> Outcome {
     // (weights, bias, inputs, target): wrong positive, wrong negative, and already right.
     let cases: &[(&[f64], f64, &[f64], f64)] = &[
         (&[0.5, -0.5], -0.25, &[1.0, 1.0], 1.0),

@@ -117,6 +117,12 @@ fn derivative_from_output(
 
 /// Checks `f` as σ′ computed from a = σ(z).
 pub fn sigmoid_derivative(f: impl Fn(f64) -> f64) -> Outcome {
+    sigmoid_derivative_once(&f)
+}
+
+/// [`sigmoid_derivative`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn sigmoid_derivative_once(f: &dyn Fn(f64) -> f64) -> Outcome {
     derivative_from_output(
         "σ",
         sigmoid,
@@ -139,6 +145,12 @@ pub fn sigmoid_derivative(f: impl Fn(f64) -> f64) -> Outcome {
 
 /// Checks `f` as tanh′ computed from a = tanh z.
 pub fn tanh_derivative(f: impl Fn(f64) -> f64) -> Outcome {
+    tanh_derivative_once(&f)
+}
+
+/// [`tanh_derivative`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn tanh_derivative_once(f: &dyn Fn(f64) -> f64) -> Outcome {
     derivative_from_output(
         "tanh",
         f64::tanh,
@@ -165,6 +177,12 @@ pub fn tanh_derivative(f: impl Fn(f64) -> f64) -> Outcome {
 /// Checks `f` as ReLU′: against central differences away from the kink, and at z = 0 for the
 /// library's value, 0.
 pub fn relu_derivative(f: impl Fn(f64) -> f64) -> Outcome {
+    relu_derivative_once(&f)
+}
+
+/// [`relu_derivative`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn relu_derivative_once(f: &dyn Fn(f64) -> f64) -> Outcome {
     let relu = |z: f64| z.max(0.0);
     let got = match guarded(|| POINTS.map(&f)) {
         Ok(got) => got,
@@ -225,6 +243,12 @@ fn softmax_expected(z: &[f64]) -> Vec<f64> {
 
 /// Checks `f` as softmax on [`SOFTMAX_CASES`], small, huge and very negative.
 pub fn softmax(f: impl Fn(&[f64]) -> Vec<f64>) -> Outcome {
+    softmax_once(&f)
+}
+
+/// [`softmax`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn softmax_once(f: &dyn Fn(&[f64]) -> Vec<f64>) -> Outcome {
     for &logits in SOFTMAX_CASES {
         let got = match guarded(|| f(logits)) {
             Ok(got) => got,
@@ -282,6 +306,15 @@ pub const BACKWARD_CASES: &[(&[f64], &[f64])] = &[
 pub fn softmax_backward(
     backward: impl Fn(&[f64], &[f64]) -> Vec<f64>,
     forward: impl Fn(&[f64]) -> Vec<f64> + Copy,
+) -> Outcome {
+    softmax_backward_once(&backward, &forward)
+}
+
+/// [`softmax_backward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn softmax_backward_once(
+    backward: &dyn Fn(&[f64], &[f64]) -> Vec<f64>,
+    forward: &dyn Fn(&[f64]) -> Vec<f64>,
 ) -> Outcome {
     let own = softmax(forward).passed();
     for &(logits, upstream) in BACKWARD_CASES {

@@ -83,6 +83,12 @@ fn mse(prediction: &[f64], target: &[f64]) -> f64 {
 
 /// Checks `f` as `∂L/∂ŷ` of the mean squared error, against central differences of L.
 pub fn mse_gradient(f: impl Fn(&[f64], &[f64]) -> Vec<f64>) -> Outcome {
+    mse_gradient_once(&f)
+}
+
+/// [`mse_gradient`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn mse_gradient_once(f: &dyn Fn(&[f64], &[f64]) -> Vec<f64>) -> Outcome {
     for &(prediction, target) in MSE_CASES {
         let got = match guarded(|| f(prediction, target)) {
             Ok(got) => got,
@@ -117,6 +123,12 @@ fn lse_expected(logits: &[f64]) -> f64 {
 
 /// Checks `f` as log-sum-exp, on logits small, huge and very negative.
 pub fn log_sum_exp(f: impl Fn(&[f64]) -> f64) -> Outcome {
+    log_sum_exp_once(&f)
+}
+
+/// [`log_sum_exp`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn log_sum_exp_once(f: &dyn Fn(&[f64]) -> f64) -> Outcome {
     for &logits in LSE_CASES {
         let got = match guarded(|| f(logits)) {
             Ok(got) => got,
@@ -165,6 +177,12 @@ const CE_CASES: &[(&[f64], usize)] = &[
 
 /// Checks `f` as the softmax cross-entropy of one sample.
 pub fn softmax_cross_entropy(f: impl Fn(&[f64], usize) -> f64) -> Outcome {
+    softmax_cross_entropy_once(&f)
+}
+
+/// [`softmax_cross_entropy`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn softmax_cross_entropy_once(f: &dyn Fn(&[f64], usize) -> f64) -> Outcome {
     for &(logits, label) in CE_CASES {
         let got = match guarded(|| f(logits, label)) {
             Ok(got) => got,
@@ -199,6 +217,15 @@ pub fn softmax_cross_entropy(f: impl Fn(&[f64], usize) -> f64) -> Outcome {
 pub fn softmax_cross_entropy_gradient(
     gradient: impl Fn(&[f64], usize) -> Vec<f64>,
     loss: impl Fn(&[f64], usize) -> f64 + Copy,
+) -> Outcome {
+    softmax_cross_entropy_gradient_once(&gradient, &loss)
+}
+
+/// [`softmax_cross_entropy_gradient`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn softmax_cross_entropy_gradient_once(
+    gradient: &dyn Fn(&[f64], usize) -> Vec<f64>,
+    loss: &dyn Fn(&[f64], usize) -> f64,
 ) -> Outcome {
     let own_loss = softmax_cross_entropy(loss).passed();
     for &(logits, label) in &CE_CASES[..3] {

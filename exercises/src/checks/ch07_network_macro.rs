@@ -174,6 +174,12 @@ nabla::network! { struct Linear: 3 => identity 1 }
 /// Checks `f` as the parameter count of a network, against the tensors of networks declared
 /// with `network!`.
 pub fn parameter_count(f: impl Fn(&[usize]) -> usize) -> Outcome {
+    parameter_count_once(&f)
+}
+
+/// [`parameter_count`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn parameter_count_once(f: &dyn Fn(&[usize]) -> usize) -> Outcome {
     let cases: [(&[usize], usize, &str); 5] = [
         (
             &Headline::<f32>::WIDTHS,

@@ -154,6 +154,12 @@ const NORM_MISTAKES: &[(&str, &str)] = &[
 /// Checks `f` as clipping by the global norm on [`NORM_CASES`]: the clipped entries, their
 /// direction, and the norm returned.
 pub fn clip_by_norm(f: impl Fn(&mut [Vec<f64>], f64) -> f64) -> Outcome {
+    clip_by_norm_once(&f)
+}
+
+/// [`clip_by_norm`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn clip_by_norm_once(f: &dyn Fn(&mut [Vec<f64>], f64) -> f64) -> Outcome {
     for &(tensors, c) in NORM_CASES {
         let mut clipped: Vec<Vec<f64>> = tensors.iter().map(|t| t.to_vec()).collect();
         let returned = match guarded(|| f(&mut clipped, c)) {
@@ -250,6 +256,12 @@ const VALUE_MISTAKES: &[(&str, &str)] = &[
 
 /// Checks `f` as clipping by value on [`VALUE_CASES`].
 pub fn clip_by_value(f: impl Fn(&mut [f64], f64)) -> Outcome {
+    clip_by_value_once(&f)
+}
+
+/// [`clip_by_value`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn clip_by_value_once(f: &dyn Fn(&mut [f64], f64)) -> Outcome {
     for &(entries, c) in VALUE_CASES {
         let mut got = entries.to_vec();
         if let Err(outcome) = guarded(|| f(&mut got, c)) {
@@ -312,6 +324,12 @@ fn init_std(
 
 /// Checks `f` as Xavier's standard deviation, `√(2/(n_in + n_out))`.
 pub fn xavier_std(f: impl Fn(usize, usize) -> f64) -> Outcome {
+    xavier_std_once(&f)
+}
+
+/// [`xavier_std`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn xavier_std_once(f: &dyn Fn(usize, usize) -> f64) -> Outcome {
     let mistakes = vec![
         (
             "this is the variance (10.4): the standard deviation is its square root",
@@ -348,6 +366,12 @@ pub fn xavier_std(f: impl Fn(usize, usize) -> f64) -> Outcome {
 
 /// Checks `f` as He's standard deviation, `√(2/n_in)`.
 pub fn he_std(f: impl Fn(usize, usize) -> f64) -> Outcome {
+    he_std_once(&f)
+}
+
+/// [`he_std`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn he_std_once(f: &dyn Fn(usize, usize) -> f64) -> Outcome {
     let mistakes = vec![
         (
             "this is the variance (10.6): the standard deviation is its square root",

@@ -116,6 +116,12 @@ fn forward_mistake(x: &[f64], gamma: f64, beta: f64, got: &[f64]) -> Option<Stri
 
 /// Checks `f` as batch normalization's forward pass over one feature, in training mode.
 pub fn batch_norm_forward(f: impl Fn(&[f64], f64, f64) -> Vec<f64>) -> Outcome {
+    batch_norm_forward_once(&f)
+}
+
+/// [`batch_norm_forward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn batch_norm_forward_once(f: &dyn Fn(&[f64], f64, f64) -> Vec<f64>) -> Outcome {
     for &(x, gamma, beta) in FORWARD_CASES {
         let got = match guarded(|| f(x, gamma, beta)) {
             Ok(got) => got,
@@ -181,6 +187,15 @@ fn backward_candidates(x: &[f64], gamma: f64, g: &[f64]) -> Vec<(Vec<f64>, &'sta
 pub fn batch_norm_backward(
     backward: impl Fn(&[f64], f64, f64, &[f64]) -> BatchNormGradients,
     forward: impl Fn(&[f64], f64, f64) -> Vec<f64> + Copy,
+) -> Outcome {
+    batch_norm_backward_once(&backward, &forward)
+}
+
+/// [`batch_norm_backward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn batch_norm_backward_once(
+    backward: &dyn Fn(&[f64], f64, f64, &[f64]) -> BatchNormGradients,
+    forward: &dyn Fn(&[f64], f64, f64) -> Vec<f64>,
 ) -> Outcome {
     let own_forward = batch_norm_forward(forward).passed();
     let y = |x: &[f64], gamma: f64, beta: f64| -> Vec<f64> {

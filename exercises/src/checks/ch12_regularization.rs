@@ -126,6 +126,12 @@ fn dropout_candidates(x: &[f64], mask: &[f64], p: f64) -> Vec<(Vec<f64>, &'stati
 
 /// Checks `f` as inverted dropout's forward pass, against the check's own `rᵢ aᵢ / (1 − p)`.
 pub fn dropout_forward(f: impl Fn(&[f64], &[f64], f64) -> Vec<f64>) -> Outcome {
+    dropout_forward_once(&f)
+}
+
+/// [`dropout_forward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn dropout_forward_once(f: &dyn Fn(&[f64], &[f64], f64) -> Vec<f64>) -> Outcome {
     for &(activations, mask, p) in DROPOUT_CASES {
         let got = match guarded(|| f(activations, mask, p)) {
             Ok(got) => got,
@@ -150,6 +156,15 @@ pub fn dropout_forward(f: impl Fn(&[f64], &[f64], f64) -> Vec<f64>) -> Outcome {
 pub fn dropout_backward(
     backward: impl Fn(&[f64], &[f64], f64) -> Vec<f64>,
     forward: impl Fn(&[f64], &[f64], f64) -> Vec<f64> + Copy,
+) -> Outcome {
+    dropout_backward_once(&backward, &forward)
+}
+
+/// [`dropout_backward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn dropout_backward_once(
+    backward: &dyn Fn(&[f64], &[f64], f64) -> Vec<f64>,
+    forward: &dyn Fn(&[f64], &[f64], f64) -> Vec<f64>,
 ) -> Outcome {
     let own_forward = dropout_forward(forward).passed();
     // Any point will do: the forward pass is linear in a for a fixed mask.
@@ -230,6 +245,12 @@ fn penalized(theta: &[f64], g: &[f64], marks: &[bool], term: f64) -> Vec<f64> {
 /// Checks `f` as the gradient of the penalized loss (12.1), against central differences of
 /// `L(θ) + λ/2 Σ w²` over the weights.
 pub fn l2_gradient(f: impl Fn(&[f64], &[f64], &[bool], f64) -> Vec<f64>) -> Outcome {
+    l2_gradient_once(&f)
+}
+
+/// [`l2_gradient`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn l2_gradient_once(f: &dyn Fn(&[f64], &[f64], &[bool], f64) -> Vec<f64>) -> Outcome {
     for &(theta, lambda) in L2_CASES {
         let g = data_gradient(theta);
         let got = match guarded(|| f(theta, &g, DENSE_LAYOUT, lambda)) {
@@ -371,6 +392,12 @@ fn stopping_mistake(losses: &[f64], patience: usize, got: EarlyStop) -> Option<S
 
 /// Checks `f` as early stopping (12.9), against the check's own rule.
 pub fn early_stopping(f: impl Fn(&[f64], usize) -> EarlyStop) -> Outcome {
+    early_stopping_once(&f)
+}
+
+/// [`early_stopping`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn early_stopping_once(f: &dyn Fn(&[f64], usize) -> EarlyStop) -> Outcome {
     for &(losses, patience) in STOPPING_CASES {
         let got = match guarded(|| f(losses, patience)) {
             Ok(got) => got,

@@ -93,6 +93,12 @@ fn size(input: usize, kernel: usize, padding: usize) -> Option<usize> {
 
 /// Checks `f` as the output size (13.2) of a stride-1 convolution.
 pub fn output_size(f: impl Fn(usize, usize, usize) -> Option<usize>) -> Outcome {
+    output_size_once(&f)
+}
+
+/// [`output_size`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn output_size_once(f: &dyn Fn(usize, usize, usize) -> Option<usize>) -> Outcome {
     for &(input, kernel, padding) in SIZE_CASES {
         let got = run!(f(input, kernel, padding));
         let expected = size(input, kernel, padding);
@@ -194,6 +200,12 @@ fn misread_kernels(kernel: &[f64], k: usize) -> [(Vec<f64>, &'static str); 2] {
 
 /// Checks `f` as the forward pass (13.1) of a one-channel convolution.
 pub fn conv2d(f: impl Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>) -> Outcome {
+    conv2d_once(&f)
+}
+
+/// [`conv2d`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn conv2d_once(f: &dyn Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>) -> Outcome {
     for (n, &case) in CONV_CASES.iter().enumerate() {
         let (h, w, k, padding) = case;
         let (image, kernel) = (values(h * w, n), values(k * k, n + 7));
@@ -231,6 +243,15 @@ pub fn conv2d(f: impl Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>
 pub fn kernel_gradient(
     gradient: impl Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>,
     forward: impl Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64> + Copy,
+) -> Outcome {
+    kernel_gradient_once(&gradient, &forward)
+}
+
+/// [`kernel_gradient`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn kernel_gradient_once(
+    gradient: &dyn Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>,
+    forward: &dyn Fn(&[f64], usize, usize, &[f64], usize, usize) -> Vec<f64>,
 ) -> Outcome {
     let own_forward = conv2d(forward).passed();
     for (n, &case) in CONV_CASES.iter().enumerate() {
@@ -291,6 +312,12 @@ fn max_pool(input: &[f64], h: usize, w: usize) -> Vec<f64> {
 /// Checks `f` as max-pooling's backward pass (13.9), against central differences of the
 /// pooling (no block has a tie, so every difference is exact).
 pub fn max_pool_backward(f: impl Fn(&[f64], usize, usize, &[f64]) -> Vec<f64>) -> Outcome {
+    max_pool_backward_once(&f)
+}
+
+/// [`max_pool_backward`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn max_pool_backward_once(f: &dyn Fn(&[f64], usize, usize, &[f64]) -> Vec<f64>) -> Outcome {
     for (n, &(h, w)) in [(4, 4), (2, 6), (6, 4)].iter().enumerate() {
         let input = values(h * w, n + 1);
         let output_gradient = values(h * w / 4, n + 5);

@@ -1,5 +1,7 @@
 //! The checks, one module per chapter. Each check takes the implementation as an argument, so
 //! the same function grades the learner's stub, the reference solution and a wrong answer.
+// A check spells out the type of the function it grades in full, as the learner writes it.
+#![allow(clippy::type_complexity)]
 
 pub mod ch01_introduction;
 pub mod ch02_neuron;

@@ -13,6 +13,15 @@ pub fn gradient_descent_step(
     step: impl Fn(&mut f64, &mut f64, &[f64], &[f64], f64),
     loss_of: impl Fn(f64, f64, &[f64], &[f64]) -> f64 + Copy,
 ) -> Outcome {
+    gradient_descent_step_once(&step, &loss_of)
+}
+
+/// [`gradient_descent_step`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn gradient_descent_step_once(
+    step: &dyn Fn(&mut f64, &mut f64, &[f64], &[f64], f64),
+    loss_of: &dyn Fn(f64, f64, &[f64], &[f64]) -> f64,
+) -> Outcome {
     let own = mse_loss(loss_of).passed();
     let differenced: &LossFn<'_> = if own { &loss_of } else { &loss };
     let etas = [0.3, 0.1, 0.25, 0.05];

@@ -6,6 +6,12 @@ use super::data::{LossFn, cases, loss, mean, residuals};
 
 /// Checks `f` as the mean squared error of a line.
 pub fn mse_loss(f: impl Fn(f64, f64, &[f64], &[f64]) -> f64) -> Outcome {
+    mse_loss_once(&f)
+}
+
+/// [`mse_loss`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn mse_loss_once(f: &dyn Fn(f64, f64, &[f64], &[f64]) -> f64) -> Outcome {
     for (w, b, xs, ys) in cases() {
         let got = match guarded(|| f(w, b, &xs, &ys)) {
             Ok(got) => got,
@@ -44,6 +50,15 @@ pub fn mse_loss(f: impl Fn(f64, f64, &[f64], &[f64]) -> f64) -> Outcome {
 pub fn mse_gradient(
     gradient: impl Fn(f64, f64, &[f64], &[f64]) -> [f64; 2],
     loss_of: impl Fn(f64, f64, &[f64], &[f64]) -> f64 + Copy,
+) -> Outcome {
+    mse_gradient_once(&gradient, &loss_of)
+}
+
+/// [`mse_gradient`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn mse_gradient_once(
+    gradient: &dyn Fn(f64, f64, &[f64], &[f64]) -> [f64; 2],
+    loss_of: &dyn Fn(f64, f64, &[f64], &[f64]) -> f64,
 ) -> Outcome {
     let own = mse_loss(loss_of).passed();
     let differenced: &LossFn<'_> = if own { &loss_of } else { &loss };

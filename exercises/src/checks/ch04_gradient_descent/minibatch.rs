@@ -87,6 +87,14 @@ fn epoch(start: [f64; 2], order: &[usize], m: usize, eta: f64, variant: Epoch) -
 pub fn minibatch_epoch(
     f: impl Fn(&mut f64, &mut f64, &[f64], &[f64], &[usize], usize, f64),
 ) -> Outcome {
+    minibatch_epoch_once(&f)
+}
+
+/// [`minibatch_epoch`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn minibatch_epoch_once(
+    f: &dyn Fn(&mut f64, &mut f64, &[f64], &[f64], &[usize], usize, f64),
+) -> Outcome {
     let (xs, ys) = points();
     let order = [3, 7, 0, 9, 5, 1, 8, 2, 6, 4];
     // (start, batch size, η): batches of 4, 4 and 2; stochastic; and the whole data at once.

@@ -107,6 +107,14 @@ const ADAM_MISTAKES: &[(&str, &str)] = &[
 pub fn adam_step(
     f: impl Fn(&mut [f64], &mut [f64], &mut [f64], &[f64], i32, AdamSettings),
 ) -> Outcome {
+    adam_step_once(&f)
+}
+
+/// [`adam_step`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn adam_step_once(
+    f: &dyn Fn(&mut [f64], &mut [f64], &mut [f64], &[f64], i32, AdamSettings),
+) -> Outcome {
     let mut steps = 0;
     for &(theta0, gradients, settings) in ADAM_RUNS {
         let n = theta0.len();

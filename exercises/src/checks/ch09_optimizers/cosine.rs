@@ -57,6 +57,12 @@ const COSINE_MISTAKES: &[(&str, &str)] = &[
 
 /// Checks `f` as the cosine schedule at every step 0..=T of [`COSINE_CASES`].
 pub fn cosine_rate(f: impl Fn(f64, f64, usize, usize) -> f64) -> Outcome {
+    cosine_rate_once(&f)
+}
+
+/// [`cosine_rate`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn cosine_rate_once(f: &dyn Fn(f64, f64, usize, usize) -> f64) -> Outcome {
     for &(base, min, total) in COSINE_CASES {
         let got = match guarded(|| {
             (0..=total)

@@ -65,6 +65,12 @@ const MOMENTUM_MISTAKES: &[(&str, &str)] = &[
 
 /// Checks `f` as one step of momentum, step by step on [`MOMENTUM_RUNS`], θ and v after each.
 pub fn momentum_step(f: impl Fn(&mut [f64], &mut [f64], &[f64], f64, f64)) -> Outcome {
+    momentum_step_once(&f)
+}
+
+/// [`momentum_step`]'s body, compiled once: the implementation is behind a reference, not a
+/// type parameter, so each caller's closure does not compile the whole check again.
+fn momentum_step_once(f: &dyn Fn(&mut [f64], &mut [f64], &[f64], f64, f64)) -> Outcome {
     let mut steps = 0;
     for &(theta0, gradients, (eta, mu)) in MOMENTUM_RUNS {
         let start = vec![theta0.to_vec(), vec![0.0; theta0.len()]];
