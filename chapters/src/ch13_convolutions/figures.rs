@@ -4,7 +4,7 @@
 
 use super::train::{Trained, WideOrNarrow};
 use crate::ch12_regularization::Splits;
-use crate::headline::{self, RunConfig, count};
+use crate::headline::{self, RunConfig};
 use crate::session::{ChapterResult, Session};
 use nabla::batch::argmax_columns;
 use nabla::data::mnist::{CLASSES, PIXELS};
@@ -231,6 +231,5 @@ pub fn run(cnn: &Trained, splits: &Splits, session: &mut Session) -> ChapterResu
             },
         )?;
     }
-    let _ = count;
     Ok(())
 }

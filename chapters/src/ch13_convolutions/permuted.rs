@@ -4,6 +4,7 @@
 
 use super::train::{BATCH_SIZE, LEARNING_RATE};
 use crate::cnn::LeNet;
+use crate::headline::MnistNet;
 use nabla::Result;
 use nabla::data::mnist::{CLASSES, PIXELS};
 use nabla::data::{Dataset, shuffled_indices};
@@ -13,11 +14,6 @@ use nabla::optim::Adam;
 use nabla::train::{TrainConfig, accuracy, fit, on_epoch};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-
-nabla::network! {
-    /// The MLP of the comparison: chapter 8's architecture.
-    pub struct Mlp: 784 => relu 128 => softmax 10
-}
 
 /// `data` with the pixels of every image moved by the same permutation `order` (pixel `p` of
 /// the result is pixel `order[p]` of the original).
@@ -61,7 +57,7 @@ fn train_and_score<N: Network<f32, PIXELS, CLASSES>>(
     Ok(accuracy(&network, test))
 }
 
-/// Test accuracies of an MLP and of LeNet, on the images as they are and with their pixels
+/// Test accuracies of chapter 8's MLP and of LeNet, on the images as they are and with their pixels
 /// permuted.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PermutedScores {
@@ -83,7 +79,13 @@ pub fn compare(
     let (shuffled_train, shuffled_test) = (permute(train, &order), permute(test, &order));
     let mlp = |train: &Dataset<f32, PIXELS, CLASSES>, test: &Dataset<f32, PIXELS, CLASSES>| {
         let mut rng = StdRng::seed_from_u64(seed);
-        train_and_score(Mlp::<f32>::new(&mut rng), epochs, train, test, &mut rng)
+        train_and_score(
+            MnistNet::<f32>::new(&mut rng),
+            epochs,
+            train,
+            test,
+            &mut rng,
+        )
     };
     let cnn = |train: &Dataset<f32, PIXELS, CLASSES>, test: &Dataset<f32, PIXELS, CLASSES>| {
         let mut rng = StdRng::seed_from_u64(seed);

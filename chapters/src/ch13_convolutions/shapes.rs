@@ -57,7 +57,7 @@ pub fn parameters<P: Parameters<f32>>(part: &P) -> usize {
 pub struct Stage {
     /// The stage as `network!` spells it.
     pub name: &'static str,
-    /// `C × H × W`, or `(1, n, 1)`-like flat sizes as `(0, n, 0)`.
+    /// `(C, H, W)` for an image, `(0, n, 0)` for a flat vector of `n` numbers.
     pub shape: (usize, usize, usize),
     /// Trained parameters.
     pub parameters: usize,
