@@ -68,56 +68,32 @@ pub struct Stage {
 // ANCHOR: stages
 /// LeNet's stages with the shapes its types carry.
 pub fn stages(net: &LeNet<f32>) -> Vec<Stage> {
-    let flat = |n: usize| (0, n, 0);
     let size = |(c, h, w): (usize, usize, usize)| if c == 0 { h } else { c * h * w };
-    let conv1 = conv_output(&net.conv1);
-    let pool1 = pool_output(&net.pool1);
-    let conv2 = conv_output(&net.conv2);
-    let pool2 = pool_output(&net.pool2);
-    let dense = |input: usize, output: usize| Some(input * output + output);
+    // A stage with weights, and a dense layer from the same input to the same output.
+    let weighted = |name, input, shape, parameters| Stage {
+        name,
+        shape,
+        parameters,
+        dense: Some(size(input) * size(shape) + size(shape)),
+    };
+    let plain = |name, shape| Stage {
+        name,
+        shape,
+        parameters: 0,
+        dense: None,
+    };
+    let image = (1, 28, 28);
+    let (conv1, pool1) = (conv_output(&net.conv1), pool_output(&net.pool1));
+    let (conv2, pool2) = (conv_output(&net.conv2), pool_output(&net.pool2));
+    let (hidden, classes) = ((0, 120, 0), (0, 10, 0));
     vec![
-        Stage {
-            name: "input 1x28x28",
-            shape: (1, 28, 28),
-            parameters: 0,
-            dense: None,
-        },
-        Stage {
-            name: "conv(8, 5x5) relu",
-            shape: conv1,
-            parameters: parameters(&net.conv1),
-            dense: dense(784, size(conv1)),
-        },
-        Stage {
-            name: "maxpool(2)",
-            shape: pool1,
-            parameters: 0,
-            dense: None,
-        },
-        Stage {
-            name: "conv(16, 5x5) relu",
-            shape: conv2,
-            parameters: parameters(&net.conv2),
-            dense: dense(size(pool1), size(conv2)),
-        },
-        Stage {
-            name: "maxpool(2)",
-            shape: pool2,
-            parameters: 0,
-            dense: None,
-        },
-        Stage {
-            name: "relu 120",
-            shape: flat(120),
-            parameters: parameters(&net.layer1),
-            dense: dense(size(pool2), 120),
-        },
-        Stage {
-            name: "softmax 10",
-            shape: flat(10),
-            parameters: parameters(&net.layer2),
-            dense: dense(120, 10),
-        },
+        plain("input 1x28x28", image),
+        weighted("conv(8, 5x5) relu", image, conv1, parameters(&net.conv1)),
+        plain("maxpool(2)", pool1),
+        weighted("conv(16, 5x5) relu", pool1, conv2, parameters(&net.conv2)),
+        plain("maxpool(2)", pool2),
+        weighted("relu 120", pool2, hidden, parameters(&net.layer1)),
+        weighted("softmax 10", hidden, classes, parameters(&net.layer2)),
     ]
 }
 // ANCHOR_END: stages
