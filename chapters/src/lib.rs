@@ -17,6 +17,7 @@ pub mod ch09_optimizers;
 pub mod ch10_initialization;
 pub mod ch11_batch_norm;
 pub mod ch12_regularization;
+pub mod ch13_convolutions;
 pub mod cnn;
 pub mod hand_wired;
 pub mod headline;
@@ -100,6 +101,12 @@ pub const CHAPTERS: &[Chapter] = &[
         title: "Overfitting and regularization",
         run: ch12_regularization::run,
         long: Some(ch12_regularization::run_long),
+    },
+    Chapter {
+        id: "ch13",
+        title: "Convolutional networks",
+        run: ch13_convolutions::run,
+        long: Some(ch13_convolutions::run_long),
     },
 ];
 

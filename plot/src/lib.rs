@@ -2,6 +2,7 @@
 //! decision regions of a 2-D classifier, grids of MNIST digits, confusion matrices, and a
 //! regression line through its data. Diagrams of nodes joined by arrows show a network's units or
 //! a computational graph with the values and gradients at its nodes.
+//! Grids of small grey images of any size show a convolution's kernels and feature maps.
 //! Grids of histograms that share an x-axis show how a quantity is spread in each layer.
 //! Contour plots show a function of two variables with paths (an optimizer's iterates) drawn
 //! over it.
@@ -38,6 +39,7 @@ mod contour;
 mod decision;
 mod diagram;
 mod digits;
+mod filters;
 mod histogram;
 mod line;
 mod regression;
@@ -47,6 +49,7 @@ pub use contour::{ContourPlot, contour_plot};
 pub use decision::{DecisionPlot, scatter_with_regions};
 pub use diagram::{Diagram, Edge, Node, Shape, diagram};
 pub use digits::{DigitGrid, digit_grid};
+pub use filters::{ImageGrid, Shading, image_grid};
 pub use histogram::{HistogramGrid, HistogramPanel, bin_fractions, histogram_grid};
 pub use line::{LineChart, Series, line_chart};
 pub use regression::{FittedLine, RegressionPlot, scatter_with_line};

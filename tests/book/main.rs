@@ -10,6 +10,7 @@ mod rules_ch09;
 mod rules_ch10;
 mod rules_ch11;
 mod rules_ch12;
+mod rules_ch13;
 
 use chapters::session::book_dir;
 use std::fs;

@@ -108,6 +108,8 @@ fn rules(id: &str) -> Vec<Rule> {
         "ch11-long" => crate::rules_ch11::LONG,
         "ch12" => crate::rules_ch12::QUICK,
         "ch12-long" => crate::rules_ch12::LONG,
+        "ch13" => crate::rules_ch13::QUICK,
+        "ch13-long" => crate::rules_ch13::LONG,
         _ => &[],
     };
     chapter.iter().chain(&TIMINGS).copied().collect()

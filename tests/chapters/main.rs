@@ -12,3 +12,4 @@ mod ch09_optimizers;
 mod ch10_initialization;
 mod ch11_batch_norm;
 mod ch12_regularization;
+mod ch13_convolutions;
