@@ -4,6 +4,7 @@
 
 use crate::ch12_regularization::Splits;
 use crate::cnn::LeNet;
+pub use crate::cnn::WideLeNet;
 use crate::headline::count;
 use crate::session::Session;
 use nabla::data::Dataset;
@@ -17,13 +18,6 @@ use nabla::train::{TrainConfig, accuracy, fit, mean_loss, on_epoch};
 use nabla::{Batch, Result};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-
-// ANCHOR: wide
-nabla::network! {
-    /// LeNet with twice the channels: 16 kernels of 5 × 5, then 32.
-    pub struct WideLeNet: 1x28x28 => conv(16, 5x5) relu => maxpool(2) => conv(32, 5x5) relu => maxpool(2) => relu 120 => softmax 10
-}
-// ANCHOR_END: wide
 
 /// Epochs of each candidate's short run on the validation split.
 pub const SHORT_EPOCHS: usize = 2;
