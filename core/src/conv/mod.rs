@@ -145,18 +145,9 @@ pub struct ConvCache<T: Scalar, const OUT: usize> {
     /// The unrolled input `X̃` (see `im2col`), one sample after another: `C_IN·K·K` rows of
     /// `H_OUT·W_OUT` each.
     pub columns: Vec<T>,
-    /// Scratch for the backward pass, which borrows the cache immutably (hence the lock; it is
-    /// never contended).
-    scratch: Mutex<Scratch<T>>,
-}
-
-/// The scratch buffers of a [`ConvCache`], one sample's worth.
-#[derive(Clone, Debug, Default)]
-struct Scratch<T> {
-    /// One sample's share of `∂L/∂W`, `C_OUT × C_IN·K·K`.
-    weight_gradient: Vec<T>,
-    /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
-    column_gradient: Vec<T>,
+    /// Scratch for the backward pass, one sample's `∂L/∂X̃ = Wᵀ δ` laid out like its `X̃`. The
+    /// backward pass borrows the cache immutably, hence the lock; it is never contended.
+    column_gradient: Mutex<Vec<T>>,
 }
 
 impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
@@ -164,21 +155,18 @@ impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
         Self {
             output: Batch::zeros(0),
             columns: Vec::new(),
-            scratch: Mutex::new(Scratch {
-                weight_gradient: Vec::new(),
-                column_gradient: Vec::new(),
-            }),
+            column_gradient: Mutex::new(Vec::new()),
         }
     }
 }
 
 impl<T: Scalar, const OUT: usize> Clone for ConvCache<T, OUT> {
     fn clone(&self) -> Self {
-        let scratch = self.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+        let scratch = self.column_gradient.lock();
         Self {
             output: self.output.clone(),
             columns: self.columns.clone(),
-            scratch: Mutex::new(scratch.clone()),
+            column_gradient: Mutex::new(scratch.unwrap_or_else(PoisonError::into_inner).clone()),
         }
     }
 }
@@ -243,7 +231,7 @@ impl<
 {
     type Cache = ConvCache<T, OUT>;
 
-    // ANCHOR: forward
+    // ANCHOR: conv_forward
     fn forward<'c>(
         &self,
         input: &Batch<T, IN>,
@@ -280,9 +268,9 @@ impl<
         }
         &cache.output
     }
-    // ANCHOR_END: forward
+    // ANCHOR_END: conv_forward
 
-    // ANCHOR: backward
+    // ANCHOR: conv_backward
     fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -305,12 +293,6 @@ impl<
             unrolled * samples,
             "backward needs the forward pass's batch"
         );
-        let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
-        let Scratch {
-            weight_gradient: sample_weight_gradient,
-            column_gradient,
-        } = &mut *scratch;
-        ensure_len(sample_weight_gradient, C_OUT * Self::TAPS);
         let deltas = output_gradient.as_slice().chunks_exact(OUT);
         let columns = cache.columns.chunks_exact(unrolled);
 
@@ -320,40 +302,39 @@ impl<
         bias_gradient.fill(T::zero());
         for delta in deltas.clone() {
             for (g, plane) in bias_gradient.iter_mut().zip(delta.chunks_exact(area)) {
-                *g = plane.iter().fold(*g, |sum, &d| sum + d);
+                *g += linalg::sum(plane);
             }
         }
 
         // z = W X̃, so ∂L/∂W = Σ_samples δ X̃ᵀ (C_OUT, C_IN·K·K), where δ (C_OUT, H_OUT·W_OUT)
-        // is the sample's column of the output gradient, row by row: (δᵀ)ᵀ (X̃ᵀ) column-major.
+        // is the sample's column of the output gradient, row by row: (δᵀ)ᵀ (X̃ᵀ) column-major,
+        // added up in place sample after sample.
         let weight_gradient = gradients.weight.as_mut_slice();
         weight_gradient.fill(T::zero());
         for (delta, columns) in deltas.clone().zip(columns) {
-            linalg::mul_transpose_a(
-                sample_weight_gradient,
+            linalg::add_mul_transpose_a(
+                weight_gradient,
                 delta,
                 columns,
                 C_OUT,
                 area,
                 Self::TAPS,
             );
-            for (g, &s) in weight_gradient
-                .iter_mut()
-                .zip(sample_weight_gradient.iter())
-            {
-                *g += s;
-            }
         }
 
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, samples);
-            ensure_len(column_gradient, unrolled);
+            let mut column_gradient = cache
+                .column_gradient
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            ensure_len(&mut column_gradient, unrolled);
             let geometry = Self::geometry();
             let images = input_gradient.as_mut_slice().chunks_exact_mut(IN);
             for (delta, image) in deltas.zip(images) {
                 // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W: laid out like X̃.
                 linalg::mul(
-                    column_gradient,
+                    &mut column_gradient,
                     delta,
                     self.weight.as_slice(),
                     area,
@@ -361,11 +342,11 @@ impl<
                     Self::TAPS,
                 );
                 // X̃ copied each input pixel once per tap that saw it: the gradients add up.
-                geometry.col2im(column_gradient, image);
+                geometry.col2im(&column_gradient, image);
             }
         }
     }
-    // ANCHOR_END: backward
+    // ANCHOR_END: conv_backward
 }
 
 #[cfg(test)]
