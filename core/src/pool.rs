@@ -98,13 +98,20 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
         let inputs = input.as_slice().chunks_exact(IN);
         for ((output, winners), input) in outputs.zip(winners).zip(inputs) {
             // Output row r (of every channel, r = c·H/2 + y) reads input rows 2r and 2r + 1.
-            let rows = output.chunks_exact_mut(W / 2).zip(winners.chunks_exact_mut(W / 2));
+            let rows = output
+                .chunks_exact_mut(W / 2)
+                .zip(winners.chunks_exact_mut(W / 2));
             for (r, (output, winners)) in rows.enumerate() {
                 let top = 2 * r * W;
                 let (upper, lower) = input[top..top + 2 * W].split_at(W);
                 for (x, (z, winner)) in output.iter_mut().zip(winners).enumerate() {
                     // The window's top-left entry, then the others in row-major order.
-                    let window = [upper[2 * x], upper[2 * x + 1], lower[2 * x], lower[2 * x + 1]];
+                    let window = [
+                        upper[2 * x],
+                        upper[2 * x + 1],
+                        lower[2 * x],
+                        lower[2 * x + 1],
+                    ];
                     let mut best = 0;
                     for candidate in 1..4 {
                         if window[candidate] > window[best] {
@@ -140,7 +147,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
             return;
         };
         ensure_columns(input_gradient, samples);
-        input_gradient.fill(T::zero());
+        input_gradient.as_mut_slice().fill(T::zero());
         // In the forward pass z[i] = x[winner(i)]: the gradient goes there and nowhere else.
         let gradients = input_gradient.as_mut_slice().chunks_exact_mut(IN);
         let upstream = output_gradient.as_slice().chunks_exact(OUT);
