@@ -25,7 +25,13 @@ pub fn mul_transpose_b<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: 
             MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
         DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b_transposed, T::zero());
     } else {
-        small_product(out, (m, k, n), T::zero(), |i, l| a[i + l * m], |l, j| b[j + l * n]);
+        small_product(
+            out,
+            (m, k, n),
+            T::zero(),
+            |i, l| a[i + l * m],
+            |l, j| b[j + l * n],
+        );
     }
 }
 
@@ -61,7 +67,55 @@ fn transpose_a_product<T: Scalar>(
         let b = DMatrixView::from_slice(b, k, n);
         DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a_transposed, &b, beta);
     } else {
-        small_product(out, (m, k, n), beta, |i, l| a[l + i * k], |l, j| b[l + j * k]);
+        small_product(
+            out,
+            (m, k, n),
+            beta,
+            |i, l| a[l + i * k],
+            |l, j| b[l + j * k],
+        );
+    }
+}
+
+/// `out ← out + aᵀ · bᵀ`, where `a` is `k × m`, `b` is `n × k` and `out` is `m × n`.
+pub fn add_mul_transpose_both<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    if uses_fast_kernel(m, k, n) {
+        let a_transposed =
+            MatrixView::from_slice_with_strides_generic(a, Dyn(m), Dyn(k), Dyn(k), Dyn(1));
+        let b_transposed =
+            MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
+        DMatrixViewMut::from_slice(out, m, n).gemm(
+            T::one(),
+            &a_transposed,
+            &b_transposed,
+            T::one(),
+        );
+    } else {
+        small_product(
+            out,
+            (m, k, n),
+            T::one(),
+            |i, l| a[l + i * k],
+            |l, j| b[j + l * n],
+        );
+    }
+}
+
+/// `out ← aᵀ`, where `a` is `rows × columns` and `out` is `columns × rows`.
+pub fn transpose<T: Scalar>(out: &mut [T], a: &[T], rows: usize, columns: usize) {
+    assert_eq!(out.len(), rows * columns, "output has the wrong size");
+    // Column i of `out` is row i of `a`.
+    for (i, column) in out.chunks_exact_mut(columns).enumerate() {
+        for (j, entry) in column.iter_mut().enumerate() {
+            *entry = a[i + j * rows];
+        }
     }
 }
 
@@ -140,9 +194,14 @@ mod tests {
         assert!((DMatrix::from_column_slice(m, n, &out) - &expected).amax() < 1e-12);
         mul_transpose_a(&mut out, at.as_slice(), b.as_slice(), m, k, n);
         assert!((DMatrix::from_column_slice(m, n, &out) - &expected).amax() < 1e-12);
-        // Accumulating adds a second copy of the product.
+        // Accumulating adds a second copy of the product, and a third.
         add_mul_transpose_a(&mut out, at.as_slice(), b.as_slice(), m, k, n);
         assert!((DMatrix::from_column_slice(m, n, &out) - 2.0 * &expected).amax() < 1e-12);
+        add_mul_transpose_both(&mut out, at.as_slice(), bt.as_slice(), m, k, n);
+        assert!((DMatrix::from_column_slice(m, n, &out) - 3.0 * &expected).amax() < 1e-12);
+        let mut transposed = vec![0.0; m * k];
+        transpose(&mut transposed, a.as_slice(), m, k);
+        assert_eq!(DMatrix::from_column_slice(k, m, &transposed), at);
     }
 
     #[test]

@@ -145,9 +145,21 @@ pub struct ConvCache<T: Scalar, const OUT: usize> {
     /// The unrolled input `X̃` (see `im2col`), one sample after another: `C_IN·K·K` rows of
     /// `H_OUT·W_OUT` each.
     pub columns: Vec<T>,
-    /// Scratch for the backward pass, one sample's `∂L/∂X̃ = Wᵀ δ` laid out like its `X̃`. The
-    /// backward pass borrows the cache immutably, hence the lock; it is never contended.
-    column_gradient: Mutex<Vec<T>>,
+    /// Scratch for the backward pass, which borrows the cache immutably (hence the lock; it is
+    /// never contended).
+    scratch: Mutex<Scratch<T>>,
+}
+
+/// The scratch buffers of a [`ConvCache`].
+#[derive(Clone, Debug, Default)]
+struct Scratch<T> {
+    /// `Wᵀ`, `C_IN·K·K × C_OUT` column-major: `W` with its rows contiguous, so that
+    /// matrixmultiply packs it by copying runs rather than gathering single entries.
+    weight_transposed: Vec<T>,
+    /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
+    column_gradient: Vec<T>,
+    /// One sample's `X̃` with its taps contiguous: `C_IN·K·K × H_OUT·W_OUT`, column-major.
+    columns_by_tap: Vec<T>,
 }
 
 impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
@@ -155,18 +167,18 @@ impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
         Self {
             output: Batch::zeros(0),
             columns: Vec::new(),
-            column_gradient: Mutex::new(Vec::new()),
+            scratch: Mutex::new(Scratch::default()),
         }
     }
 }
 
 impl<T: Scalar, const OUT: usize> Clone for ConvCache<T, OUT> {
     fn clone(&self) -> Self {
-        let scratch = self.column_gradient.lock();
+        let scratch = self.scratch.lock().unwrap_or_else(PoisonError::into_inner);
         Self {
             output: self.output.clone(),
             columns: self.columns.clone(),
-            column_gradient: Mutex::new(scratch.unwrap_or_else(PoisonError::into_inner).clone()),
+            scratch: Mutex::new(scratch.clone()),
         }
     }
 }
@@ -307,15 +319,26 @@ impl<
         }
 
         // z = W X̃, so ∂L/∂W = Σ_samples δ X̃ᵀ (C_OUT, C_IN·K·K), where δ (C_OUT, H_OUT·W_OUT)
-        // is the sample's column of the output gradient, row by row: (δᵀ)ᵀ (X̃ᵀ) column-major,
-        // added up in place sample after sample.
+        // is the sample's column of the output gradient, row by row, added up in place sample
+        // after sample. matrixmultiply copies X̃ᵀ with its taps contiguous before multiplying;
+        // it gathers them one by one from X̃'s rows, so the copy is made here first, faster.
+        let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+        let Scratch {
+            weight_transposed,
+            column_gradient,
+            columns_by_tap,
+        } = &mut *scratch;
+        ensure_len(columns_by_tap, unrolled);
         let weight_gradient = gradients.weight.as_mut_slice();
         weight_gradient.fill(T::zero());
         for (delta, columns) in deltas.clone().zip(columns) {
-            linalg::add_mul_transpose_a(
+            // X̃ with its taps contiguous (C_IN·K·K, H_OUT·W_OUT) column-major.
+            linalg::transpose(columns_by_tap, columns, area, Self::TAPS);
+            // ∂L/∂W += (δᵀ)ᵀ X̃ᵀ.
+            linalg::add_mul_transpose_both(
                 weight_gradient,
                 delta,
-                columns,
+                columns_by_tap,
                 C_OUT,
                 area,
                 Self::TAPS,
@@ -324,25 +347,29 @@ impl<
 
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, samples);
-            let mut column_gradient = cache
-                .column_gradient
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            ensure_len(&mut column_gradient, unrolled);
+            ensure_len(column_gradient, unrolled);
+            // Wᵀ (C_IN·K·K, C_OUT): entry (r, o) is W[o, r].
+            ensure_len(weight_transposed, C_OUT * Self::TAPS);
+            let weight = self.weight.as_slice();
+            for (o, row) in weight_transposed.chunks_exact_mut(Self::TAPS).enumerate() {
+                for (r, w) in row.iter_mut().enumerate() {
+                    *w = weight[o + r * C_OUT];
+                }
+            }
             let geometry = Self::geometry();
             let images = input_gradient.as_mut_slice().chunks_exact_mut(IN);
             for (delta, image) in deltas.zip(images) {
-                // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W: laid out like X̃.
-                linalg::mul(
-                    &mut column_gradient,
+                // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W = δᵀ (Wᵀ)ᵀ: laid out like X̃.
+                linalg::mul_transpose_b(
+                    column_gradient,
                     delta,
-                    self.weight.as_slice(),
+                    weight_transposed,
                     area,
                     C_OUT,
                     Self::TAPS,
                 );
                 // X̃ copied each input pixel once per tap that saw it: the gradients add up.
-                geometry.col2im(&column_gradient, image);
+                geometry.col2im(column_gradient, image);
             }
         }
     }
