@@ -30,9 +30,13 @@
 //! sample's `C_OUT × H_OUT·W_OUT` output, row by row, which is exactly its column of the output
 //! batch, so nothing is reordered; likewise its `δ` is read where the next layer wrote it. A
 //! sample's matrices (tens of KB for MNIST's layers) stay in the core's cache between the
-//! unrolling and the product; measured here, that beats one product over the whole batch, whose
-//! operands are megabytes read at a large stride. Every buffer lives in the [`ConvCache`] and is
-//! reused as long as the batch size stays the same.
+//! unrolling and the product; measured here, that beats one product over the whole batch (even
+//! with the batch unrolled side by side into one contiguous `X̃`, so that each equation is a
+//! single product: 10.3 ms a batch of 64 against 8.4). matrixmultiply copies ("packs") each
+//! operand before multiplying, fast when the entries it takes together are contiguous and one
+//! by one otherwise; so the weight gradient `δ X̃ᵀ`, which sums over positions, multiplies a copy
+//! of `X̃` with its taps contiguous, and `∂L/∂X̃` multiplies a copy of `Wᵀ`. Every buffer lives
+//! in the [`ConvCache`] and is reused as long as the batch size stays the same.
 
 mod im2col;
 
