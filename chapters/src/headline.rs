@@ -1,16 +1,14 @@
-//! The headline run: `784 → ReLU 128 → softmax 10` learns the MNIST digits, and the benchmark that
-//! times it.
+//! The headline run: `784 → ReLU 128 → softmax 10` learns the MNIST digits. The benchmark that
+//! times it lives in [`crate::bench`].
 
-use crate::hand_wired::Mlp;
 use nabla::Result;
 use nabla::checkpoint;
 use nabla::clip::Clip;
-use nabla::data::mnist::{self, CLASSES, PIXELS};
+use nabla::data::mnist::{self, CLASSES};
 use nabla::loss::SoftmaxCrossEntropy;
-use nabla::network::Network;
 use nabla::optim::{AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 use nabla::schedule::{Decay, Schedule};
-use nabla::train::{EarlyStopping, EpochReport, TrainConfig, Trainer, fit};
+use nabla::train::{EarlyStopping, EpochReport, TrainConfig, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::path::{Path, PathBuf};
@@ -22,8 +20,7 @@ nabla::network! {
 }
 // ANCHOR_END: network
 
-/// The same network wired by hand (see `hand_wired.rs`), for the benchmark.
-pub type HandWiredNet = Mlp<f32, PIXELS, 128, CLASSES>;
+pub use crate::bench::{HandWiredNet, Implementation, bench};
 
 /// The optimizers the command line offers.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -513,63 +510,4 @@ pub fn format_final(trained: &Trained) -> String {
         ),
         _ => line,
     }
-}
-
-/// Which implementation of the headline network to time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Implementation {
-    /// Declared with `network!`.
-    Macro,
-    /// Wired by hand from `Dense` layers.
-    HandWired,
-}
-
-/// Times `config.epochs` training epochs of the headline recipe for each implementation,
-/// alternating between them epoch by epoch so that both see the same machine conditions.
-/// Returns the seconds of each epoch, per implementation.
-pub fn bench(config: &RunConfig, implementations: &[Implementation]) -> Result<Vec<Vec<f64>>> {
-    let train = mnist::load(&config.data_dir)?.train.to_dataset::<f32>();
-    let mut runs: Vec<Box<dyn FnMut() -> Result<f64>>> = Vec::new();
-    for &implementation in implementations {
-        let mut rng = StdRng::seed_from_u64(config.seed);
-        runs.push(match implementation {
-            Implementation::Macro => {
-                timed_epochs(MnistNet::<f32>::new(&mut rng), config, &train, rng)
-            }
-            Implementation::HandWired => {
-                timed_epochs(HandWiredNet::new(&mut rng), config, &train, rng)
-            }
-        });
-    }
-    let mut seconds = vec![Vec::new(); runs.len()];
-    for _ in 0..config.epochs {
-        for (run, times) in runs.iter_mut().zip(&mut seconds) {
-            times.push(run()?);
-        }
-    }
-    Ok(seconds)
-}
-
-/// A closure that trains `network` for one more epoch each call and returns its seconds.
-fn timed_epochs<'a, N: Network<f32, PIXELS, CLASSES> + 'a>(
-    mut network: N,
-    config: &RunConfig,
-    train: &'a nabla::data::Dataset<f32, PIXELS, CLASSES>,
-    mut rng: StdRng,
-) -> Box<dyn FnMut() -> Result<f64> + 'a> {
-    let mut optimizer = config.optimizer.build(config.learning_rate);
-    let mut trainer = Trainer::new(&network);
-    let batch_size = config.batch_size;
-    Box::new(move || {
-        let report = trainer.epoch(
-            &mut network,
-            &SoftmaxCrossEntropy,
-            &mut optimizer,
-            train,
-            batch_size,
-            &mut rng,
-            &mut || {},
-        )?;
-        Ok(report.seconds)
-    })
 }

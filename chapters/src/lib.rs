@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod ch01_introduction;
 pub mod ch02_neuron;
 pub mod ch03_activations;

@@ -1,4 +1,5 @@
-//! The three matrix products backpropagation needs, routed to nalgebra's fast kernel.
+//! The matrix products backpropagation needs, routed to nalgebra's fast kernel, and a sum the
+//! compiler can vectorize.
 //!
 //! nalgebra multiplies with its cache-blocked `matrixmultiply` kernel only when a dimension is
 //! `Dyn`; products of all-`Const` matrices fall back to a loop that is about 8× slower at MNIST
@@ -24,20 +25,112 @@ pub fn mul_transpose_b<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: 
             MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
         DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b_transposed, T::zero());
     } else {
-        small_product(out, m, k, n, |i, l| a[i + l * m], |l, j| b[j + l * n]);
+        small_product(
+            out,
+            (m, k, n),
+            T::zero(),
+            |i, l| a[i + l * m],
+            |l, j| b[j + l * n],
+        );
     }
 }
 
 /// `out ← aᵀ · b`, where `a` is `k × m`, `b` is `k × n` and `out` is `m × n`.
 pub fn mul_transpose_a<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
+    transpose_a_product(out, a, b, (m, k, n), T::zero());
+}
+
+/// `out ← out + aᵀ · b`, where `a` is `k × m`, `b` is `k × n` and `out` is `m × n`: a sum of
+/// products accumulated in place (such as a weight gradient summed over samples).
+pub fn add_mul_transpose_a<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    transpose_a_product(out, a, b, (m, k, n), T::one());
+}
+
+/// `out ← beta · out + aᵀ · b` (with `beta` 0, `out` is not read).
+fn transpose_a_product<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    (m, k, n): (usize, usize, usize),
+    beta: T,
+) {
     if uses_fast_kernel(m, k, n) {
         let a_transposed =
             MatrixView::from_slice_with_strides_generic(a, Dyn(m), Dyn(k), Dyn(k), Dyn(1));
         let b = DMatrixView::from_slice(b, k, n);
-        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a_transposed, &b, T::zero());
+        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a_transposed, &b, beta);
     } else {
-        small_product(out, m, k, n, |i, l| a[l + i * k], |l, j| b[l + j * k]);
+        small_product(
+            out,
+            (m, k, n),
+            beta,
+            |i, l| a[l + i * k],
+            |l, j| b[l + j * k],
+        );
     }
+}
+
+/// `out ← out + aᵀ · bᵀ`, where `a` is `k × m`, `b` is `n × k` and `out` is `m × n`.
+pub fn add_mul_transpose_both<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    if uses_fast_kernel(m, k, n) {
+        let a_transposed =
+            MatrixView::from_slice_with_strides_generic(a, Dyn(m), Dyn(k), Dyn(k), Dyn(1));
+        let b_transposed =
+            MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
+        DMatrixViewMut::from_slice(out, m, n).gemm(
+            T::one(),
+            &a_transposed,
+            &b_transposed,
+            T::one(),
+        );
+    } else {
+        small_product(
+            out,
+            (m, k, n),
+            T::one(),
+            |i, l| a[l + i * k],
+            |l, j| b[j + l * n],
+        );
+    }
+}
+
+/// `out ← aᵀ`, where `a` is `rows × columns` and `out` is `columns × rows`.
+pub fn transpose<T: Scalar>(out: &mut [T], a: &[T], rows: usize, columns: usize) {
+    assert_eq!(out.len(), rows * columns, "output has the wrong size");
+    // Column i of `out` is row i of `a`.
+    for (i, column) in out.chunks_exact_mut(columns).enumerate() {
+        for (j, entry) in column.iter_mut().enumerate() {
+            *entry = a[i + j * rows];
+        }
+    }
+}
+
+/// The sum of `values`, added in eight interleaved partial sums that the compiler keeps in
+/// one vector register (so the last bits may differ from a sum from left to right).
+pub fn sum<T: Scalar>(values: &[T]) -> T {
+    let mut lanes = [T::zero(); 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder().iter().fold(T::zero(), |sum, &v| sum + v);
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += v;
+        }
+    }
+    lanes.iter().fold(rest, |sum, &lane| sum + lane)
 }
 
 /// Whether nalgebra sends an `m × k` by `k × n` product to `matrixmultiply`: it does when every
@@ -48,19 +141,25 @@ fn uses_fast_kernel(m: usize, k: usize, n: usize) -> bool {
     m > 5 && k > 5 && n > 5
 }
 
-/// `out[i, j] ← Σ_l a(i, l) b(l, j)` by definition, for small products.
+/// `out[i, j] ← beta · out[i, j] + Σ_l a(i, l) b(l, j)` by definition, for small products
+/// (with `beta` 0, `out` is not read).
 fn small_product<T: Scalar>(
     out: &mut [T],
-    m: usize,
-    k: usize,
-    n: usize,
+    (m, k, n): (usize, usize, usize),
+    beta: T,
     a: impl Fn(usize, usize) -> T,
     b: impl Fn(usize, usize) -> T,
 ) {
     assert_eq!(out.len(), m * n, "output has the wrong size");
     for j in 0..n {
         for i in 0..m {
-            out[i + j * m] = (0..k).fold(T::zero(), |sum, l| sum + a(i, l) * b(l, j));
+            let product = (0..k).fold(T::zero(), |sum, l| sum + a(i, l) * b(l, j));
+            let kept = &mut out[i + j * m];
+            *kept = if beta == T::zero() {
+                product
+            } else {
+                beta * *kept + product
+            };
         }
     }
 }
@@ -95,5 +194,22 @@ mod tests {
         assert!((DMatrix::from_column_slice(m, n, &out) - &expected).amax() < 1e-12);
         mul_transpose_a(&mut out, at.as_slice(), b.as_slice(), m, k, n);
         assert!((DMatrix::from_column_slice(m, n, &out) - &expected).amax() < 1e-12);
+        // Accumulating adds a second copy of the product, and a third.
+        add_mul_transpose_a(&mut out, at.as_slice(), b.as_slice(), m, k, n);
+        assert!((DMatrix::from_column_slice(m, n, &out) - 2.0 * &expected).amax() < 1e-12);
+        add_mul_transpose_both(&mut out, at.as_slice(), bt.as_slice(), m, k, n);
+        assert!((DMatrix::from_column_slice(m, n, &out) - 3.0 * &expected).amax() < 1e-12);
+        let mut transposed = vec![0.0; m * k];
+        transpose(&mut transposed, a.as_slice(), m, k);
+        assert_eq!(DMatrix::from_column_slice(k, m, &transposed), at);
+    }
+
+    #[test]
+    fn sum_adds_every_value_whatever_the_length() {
+        for len in [0_usize, 1, 7, 8, 9, 23, 64] {
+            let values: Vec<f64> = (0..len).map(|i| i as f64 * 0.5).collect();
+            let expected = 0.25 * (len * len.saturating_sub(1)) as f64;
+            assert_eq!(sum(&values), expected, "length {len}");
+        }
     }
 }

@@ -82,7 +82,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
 {
     type Cache = PoolCache<T, OUT>;
 
-    // ANCHOR: forward
+    // ANCHOR: pool_forward
     fn forward<'c>(
         &self,
         input: &Batch<T, IN>,
@@ -93,34 +93,41 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
         let samples = input.ncols();
         ensure_columns(&mut cache.output, samples);
         cache.winners.resize(OUT * samples, 0);
-        let (out_height, out_width) = (H / 2, W / 2);
         let outputs = cache.output.as_mut_slice().chunks_exact_mut(OUT);
         let winners = cache.winners.chunks_exact_mut(OUT);
         let inputs = input.as_slice().chunks_exact(IN);
         for ((output, winners), input) in outputs.zip(winners).zip(inputs) {
-            for c in 0..C {
-                for y in 0..out_height {
-                    for x in 0..out_width {
-                        // The window's top-left entry, then the others in row-major order.
-                        let corner = c * H * W + 2 * y * W + 2 * x;
-                        let mut best = corner;
-                        for candidate in [corner + 1, corner + W, corner + W + 1] {
-                            if input[candidate] > input[best] {
-                                best = candidate;
-                            }
+            // Output row r (of every channel, r = c·H/2 + y) reads input rows 2r and 2r + 1.
+            let rows = output
+                .chunks_exact_mut(W / 2)
+                .zip(winners.chunks_exact_mut(W / 2));
+            for (r, (output, winners)) in rows.enumerate() {
+                let top = 2 * r * W;
+                let (upper, lower) = input[top..top + 2 * W].split_at(W);
+                for (x, (z, winner)) in output.iter_mut().zip(winners).enumerate() {
+                    // The window's top-left entry, then the others in row-major order.
+                    let window = [
+                        upper[2 * x],
+                        upper[2 * x + 1],
+                        lower[2 * x],
+                        lower[2 * x + 1],
+                    ];
+                    let mut best = 0;
+                    for candidate in 1..4 {
+                        if window[candidate] > window[best] {
+                            best = candidate;
                         }
-                        let i = c * out_height * out_width + y * out_width + x;
-                        output[i] = input[best];
-                        winners[i] = best;
                     }
+                    *z = window[best];
+                    *winner = top + 2 * x + (best & 1) + (best >> 1) * W;
                 }
             }
         }
         &cache.output
     }
-    // ANCHOR_END: forward
+    // ANCHOR_END: pool_forward
 
-    // ANCHOR: backward
+    // ANCHOR: pool_backward
     fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -140,7 +147,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
             return;
         };
         ensure_columns(input_gradient, samples);
-        input_gradient.fill(T::zero());
+        input_gradient.as_mut_slice().fill(T::zero());
         // In the forward pass z[i] = x[winner(i)]: the gradient goes there and nowhere else.
         let gradients = input_gradient.as_mut_slice().chunks_exact_mut(IN);
         let upstream = output_gradient.as_slice().chunks_exact(OUT);
@@ -151,7 +158,7 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
             }
         }
     }
-    // ANCHOR_END: backward
+    // ANCHOR_END: pool_backward
 }
 
 #[cfg(test)]

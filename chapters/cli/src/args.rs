@@ -22,8 +22,15 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Train the headline MNIST network (the default).
     Train,
-    /// Time training epochs of the headline recipe: seconds per epoch and samples per second.
-    Bench,
+    /// Time training epochs on one thread: seconds per epoch, samples per second, and the test
+    /// accuracy at the end.
+    Bench {
+        /// What to time: the headline MLP (its `network!` and hand-wired versions, alternating)
+        /// or chapter 13's CNN, `1x28x28 => conv(8, 5x5) relu => maxpool(2) => conv(16, 5x5)
+        /// relu => maxpool(2) => relu 120 => softmax 10`.
+        #[arg(long, value_enum, default_value_t = BenchModel::Mlp)]
+        model: BenchModel,
+    },
     /// List the chapters' programs.
     List,
     /// Run every chapter's program, redrawing the book's figures and recapturing its outputs.
@@ -99,9 +106,9 @@ pub(crate) struct PredictArgs {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct RunArgs {
-    /// Passes over the training set.
-    #[arg(long, default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub(crate) epochs: u32,
+    /// Passes over the training set [default: 10; 3 for `bench --model cnn`].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) epochs: Option<u32>,
     /// Images per mini-batch.
     #[arg(long, default_value_t = 64, global = true, value_parser = clap::value_parser!(u32).range(1..=60000))]
     pub(crate) batch_size: u32,
@@ -166,6 +173,28 @@ pub(crate) struct RunArgs {
     )]
     pub(crate) replace_checkpoints: bool,
 }
+
+/// What `nabla bench` times.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BenchModel {
+    /// `784 => relu 128 => softmax 10`, declared with `network!` and wired by hand.
+    Mlp,
+    /// Chapter 13's LeNet.
+    Cnn,
+}
+
+impl BenchModel {
+    /// The epochs the benchmark runs unless `--epochs` says otherwise.
+    pub(crate) fn default_epochs(self) -> u32 {
+        match self {
+            BenchModel::Mlp => DEFAULT_EPOCHS,
+            BenchModel::Cnn => 3,
+        }
+    }
+}
+
+/// The epochs a run trains unless `--epochs` says otherwise.
+const DEFAULT_EPOCHS: u32 = 10;
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub(crate) enum OptimizerArg {
@@ -233,7 +262,7 @@ fn test_index(text: &str) -> Result<usize, String> {
 impl RunArgs {
     pub(crate) fn config(&self) -> RunConfig {
         RunConfig {
-            epochs: self.epochs as usize,
+            epochs: self.epochs.unwrap_or(DEFAULT_EPOCHS) as usize,
             batch_size: self.batch_size as usize,
             learning_rate: self.lr,
             optimizer: match self.optimizer {

@@ -5,7 +5,7 @@ mod args;
 mod exercise_runner;
 mod watch;
 
-use args::{ChapterOptions, Cli, Command, ExerciseAction};
+use args::{BenchModel, ChapterOptions, Cli, Command, ExerciseAction};
 use chapters::headline::{self, Checkpoints, RunConfig};
 use chapters::predict;
 use chapters::preflight;
@@ -46,11 +46,11 @@ fn main() -> ExitCode {
                 cli.run.save.as_deref(),
             )
         }
-        Command::Bench => bench(&cli.run.config()),
+        Command::Bench { model } => bench(&cli.run, model),
         Command::Exercises { action } => return exercises_command(action),
         Command::List => {
             println!("train   the headline MNIST network (the default)");
-            println!("bench   time the headline recipe");
+            println!("bench   time training epochs (the headline MLP, or --model cnn)");
             println!("figures run every chapter, redrawing figures and recapturing outputs");
             println!("predict classify a handwritten digit (a PNG or an MNIST test image)");
             println!("exercises  the exercises: their status, checks and hints");
@@ -219,37 +219,45 @@ fn train(
     Ok(())
 }
 
-fn bench(config: &RunConfig) -> CommandResult {
-    use headline::Implementation::{HandWired, Macro};
-    println!(
-        "benchmark: {} of the headline recipe on one thread (batch {}), network! and \
-         hand-wired versions alternating",
-        headline::count(config.epochs, "training epoch", "training epochs"),
-        config.batch_size
-    );
-    let seconds = headline::bench(config, &[Macro, HandWired])?;
-    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
-        let line: Vec<String> = times.iter().map(|s| format!("{s:.3}")).collect();
-        println!("{name:>10}: epochs {} s", line.join(" "));
+/// `nabla bench`: times training epochs of the MLP (both versions, alternating) or the CNN.
+fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
+    use chapters::bench::Implementation::{HandWired, LeNet, Macro};
+    let mut config = run.config();
+    config.epochs = run.epochs.unwrap_or(model.default_epochs()) as usize;
+    let epochs = headline::count(config.epochs, "training epoch", "training epochs");
+    let implementations: &[_] = match model {
+        BenchModel::Mlp => {
+            println!(
+                "benchmark: {epochs} of the headline recipe on one thread (batch {}), network! \
+                 and hand-wired versions alternating",
+                config.batch_size
+            );
+            &[Macro, HandWired]
+        }
+        BenchModel::Cnn => {
+            println!(
+                "benchmark: {epochs} of chapter 13's CNN on one thread (batch {}, {:?} lr {}): {}",
+                config.batch_size,
+                config.optimizer,
+                config.learning_rate,
+                chapters::cnn::LeNet::<f32>::ARCHITECTURE
+            );
+            &[LeNet]
+        }
+    };
+    let timings = chapters::bench::bench(&config, implementations)?;
+    for (implementation, timing) in implementations.iter().zip(&timings) {
+        let line: Vec<String> = timing.seconds.iter().map(|s| format!("{s:.3}")).collect();
+        println!("{:>10}: epochs {} s", implementation.name(), line.join(" "));
     }
-    for (name, times) in ["network!", "hand-wired"].iter().zip(&seconds) {
-        let median = steady_median(times);
+    for (implementation, timing) in implementations.iter().zip(&timings) {
+        let median = timing.steady_median();
         println!(
-            "{name:>10}: steady epoch {median:.3} s, {:.0} samples/s",
-            60_000.0 / median
+            "{:>10}: steady epoch {median:.3} s, {:.0} samples/s, test accuracy {:.2}%",
+            implementation.name(),
+            60_000.0 / median,
+            100.0 * timing.test_accuracy
         );
     }
     Ok(())
-}
-
-/// The median epoch time, leaving out the first epoch (cold caches, page faults) when there
-/// are others.
-fn steady_median(seconds: &[f64]) -> f64 {
-    let mut steady: Vec<f64> = seconds
-        .iter()
-        .skip(usize::from(seconds.len() > 1))
-        .copied()
-        .collect();
-    steady.sort_by(f64::total_cmp);
-    steady[steady.len() / 2]
 }

@@ -74,6 +74,7 @@ impl Geometry {
         }
     }
 
+    // ANCHOR: im2col
     /// Unrolls one sample's image `input` (`C × H × W`) into `columns` (`C_IN·K·K` rows of
     /// `H_OUT·W_OUT`, see the module documentation), padding with zeros.
     pub fn im2col<T: Scalar>(&self, input: &[T], columns: &mut [T]) {
@@ -91,6 +92,9 @@ impl Geometry {
         });
     }
 
+    // ANCHOR_END: im2col
+
+    // ANCHOR: col2im
     /// The adjoint of [`Geometry::im2col`] for one sample: overwrites `input_gradient` with the
     /// sum, for each input entry, of the entries of `column_gradient` that copied it (padding
     /// receives nothing and gives nothing).
@@ -105,6 +109,7 @@ impl Geometry {
             }
         });
     }
+    // ANCHOR_END: col2im
 }
 
 #[cfg(test)]

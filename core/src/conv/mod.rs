@@ -30,9 +30,13 @@
 //! sample's `C_OUT × H_OUT·W_OUT` output, row by row, which is exactly its column of the output
 //! batch, so nothing is reordered; likewise its `δ` is read where the next layer wrote it. A
 //! sample's matrices (tens of KB for MNIST's layers) stay in the core's cache between the
-//! unrolling and the product; measured here, that beats one product over the whole batch, whose
-//! operands are megabytes read at a large stride. Every buffer lives in the [`ConvCache`] and is
-//! reused as long as the batch size stays the same.
+//! unrolling and the product; measured here, that beats one product over the whole batch (even
+//! with the batch unrolled side by side into one contiguous `X̃`, so that each equation is a
+//! single product: 10.3 ms a batch of 64 against 8.4). matrixmultiply copies ("packs") each
+//! operand before multiplying, fast when the entries it takes together are contiguous and one
+//! by one otherwise; so the weight gradient `δ X̃ᵀ`, which sums over positions, multiplies a copy
+//! of `X̃` with its taps contiguous, and `∂L/∂X̃` multiplies a copy of `Wᵀ`. Every buffer lives
+//! in the [`ConvCache`] and is reused as long as the batch size stays the same.
 
 mod im2col;
 
@@ -150,13 +154,16 @@ pub struct ConvCache<T: Scalar, const OUT: usize> {
     scratch: Mutex<Scratch<T>>,
 }
 
-/// The scratch buffers of a [`ConvCache`], one sample's worth.
+/// The scratch buffers of a [`ConvCache`].
 #[derive(Clone, Debug, Default)]
 struct Scratch<T> {
-    /// One sample's share of `∂L/∂W`, `C_OUT × C_IN·K·K`.
-    weight_gradient: Vec<T>,
+    /// `Wᵀ`, `C_IN·K·K × C_OUT` column-major: `W` with its rows contiguous, so that
+    /// matrixmultiply packs it by copying runs rather than gathering single entries.
+    weight_transposed: Vec<T>,
     /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
     column_gradient: Vec<T>,
+    /// One sample's `X̃` with its taps contiguous: `C_IN·K·K × H_OUT·W_OUT`, column-major.
+    columns_by_tap: Vec<T>,
 }
 
 impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
@@ -164,10 +171,7 @@ impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
         Self {
             output: Batch::zeros(0),
             columns: Vec::new(),
-            scratch: Mutex::new(Scratch {
-                weight_gradient: Vec::new(),
-                column_gradient: Vec::new(),
-            }),
+            scratch: Mutex::new(Scratch::default()),
         }
     }
 }
@@ -243,7 +247,7 @@ impl<
 {
     type Cache = ConvCache<T, OUT>;
 
-    // ANCHOR: forward
+    // ANCHOR: conv_forward
     fn forward<'c>(
         &self,
         input: &Batch<T, IN>,
@@ -280,9 +284,9 @@ impl<
         }
         &cache.output
     }
-    // ANCHOR_END: forward
+    // ANCHOR_END: conv_forward
 
-    // ANCHOR: backward
+    // ANCHOR: conv_backward
     fn backward(
         &self,
         input: &Batch<T, IN>,
@@ -305,12 +309,6 @@ impl<
             unrolled * samples,
             "backward needs the forward pass's batch"
         );
-        let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
-        let Scratch {
-            weight_gradient: sample_weight_gradient,
-            column_gradient,
-        } = &mut *scratch;
-        ensure_len(sample_weight_gradient, C_OUT * Self::TAPS);
         let deltas = output_gradient.as_slice().chunks_exact(OUT);
         let columns = cache.columns.chunks_exact(unrolled);
 
@@ -320,42 +318,56 @@ impl<
         bias_gradient.fill(T::zero());
         for delta in deltas.clone() {
             for (g, plane) in bias_gradient.iter_mut().zip(delta.chunks_exact(area)) {
-                *g = plane.iter().fold(*g, |sum, &d| sum + d);
+                *g += linalg::sum(plane);
             }
         }
 
         // z = W X̃, so ∂L/∂W = Σ_samples δ X̃ᵀ (C_OUT, C_IN·K·K), where δ (C_OUT, H_OUT·W_OUT)
-        // is the sample's column of the output gradient, row by row: (δᵀ)ᵀ (X̃ᵀ) column-major.
+        // is the sample's column of the output gradient, row by row, added up in place sample
+        // after sample. matrixmultiply copies X̃ᵀ with its taps contiguous before multiplying;
+        // it gathers them one by one from X̃'s rows, so the copy is made here first, faster.
+        let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+        let Scratch {
+            weight_transposed,
+            column_gradient,
+            columns_by_tap,
+        } = &mut *scratch;
+        ensure_len(columns_by_tap, unrolled);
         let weight_gradient = gradients.weight.as_mut_slice();
         weight_gradient.fill(T::zero());
         for (delta, columns) in deltas.clone().zip(columns) {
-            linalg::mul_transpose_a(
-                sample_weight_gradient,
+            // X̃ with its taps contiguous (C_IN·K·K, H_OUT·W_OUT) column-major.
+            linalg::transpose(columns_by_tap, columns, area, Self::TAPS);
+            // ∂L/∂W += (δᵀ)ᵀ X̃ᵀ.
+            linalg::add_mul_transpose_both(
+                weight_gradient,
                 delta,
-                columns,
+                columns_by_tap,
                 C_OUT,
                 area,
                 Self::TAPS,
             );
-            for (g, &s) in weight_gradient
-                .iter_mut()
-                .zip(sample_weight_gradient.iter())
-            {
-                *g += s;
-            }
         }
 
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, samples);
             ensure_len(column_gradient, unrolled);
+            // Wᵀ (C_IN·K·K, C_OUT): entry (r, o) is W[o, r].
+            ensure_len(weight_transposed, C_OUT * Self::TAPS);
+            let weight = self.weight.as_slice();
+            for (o, row) in weight_transposed.chunks_exact_mut(Self::TAPS).enumerate() {
+                for (r, w) in row.iter_mut().enumerate() {
+                    *w = weight[o + r * C_OUT];
+                }
+            }
             let geometry = Self::geometry();
             let images = input_gradient.as_mut_slice().chunks_exact_mut(IN);
             for (delta, image) in deltas.zip(images) {
-                // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W: laid out like X̃.
-                linalg::mul(
+                // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W = δᵀ (Wᵀ)ᵀ: laid out like X̃.
+                linalg::mul_transpose_b(
                     column_gradient,
                     delta,
-                    self.weight.as_slice(),
+                    weight_transposed,
                     area,
                     C_OUT,
                     Self::TAPS,
@@ -365,7 +377,7 @@ impl<
             }
         }
     }
-    // ANCHOR_END: backward
+    // ANCHOR_END: conv_backward
 }
 
 #[cfg(test)]
