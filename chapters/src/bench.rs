@@ -1,12 +1,13 @@
 //! `nabla bench`: times training epochs of the headline MLP (in its `network!` and hand-wired
-//! versions) or of chapter 13's CNN, [`crate::cnn::LeNet`], on one thread.
+//! versions) or of chapter 13's CNNs, [`crate::cnn::WideLeNet`] (the one the chapter trains)
+//! and [`crate::cnn::LeNet`], on one thread.
 //!
 //! Only the training epochs are timed (gathering each batch, forward, loss, backward and the
 //! optimizer's step; no evaluation): the same work `tools/pytorch_bench.py` times for PyTorch.
 //! Several implementations alternate epoch by epoch, so that all of them see the same machine
 //! conditions; each network's test accuracy is measured once, after its last epoch.
 
-use crate::cnn::LeNet;
+use crate::cnn::{LeNet, WideLeNet};
 use crate::hand_wired::Mlp;
 use crate::headline::{MnistNet, RunConfig};
 use nabla::Result;
@@ -28,8 +29,10 @@ pub enum Implementation {
     Macro,
     /// The headline MLP wired by hand from `Dense` layers.
     HandWired,
-    /// Chapter 13's convolutional network, [`LeNet`].
+    /// Chapter 13's smaller convolutional network, [`LeNet`].
     LeNet,
+    /// The convolutional network chapter 13 trains, [`WideLeNet`].
+    WideLeNet,
 }
 
 impl Implementation {
@@ -39,6 +42,7 @@ impl Implementation {
             Implementation::Macro => "network!",
             Implementation::HandWired => "hand-wired",
             Implementation::LeNet => "LeNet",
+            Implementation::WideLeNet => "WideLeNet",
         }
     }
 }
@@ -82,6 +86,9 @@ pub fn bench(config: &RunConfig, implementations: &[Implementation]) -> Result<V
             Implementation::Macro => timed(MnistNet::<f32>::new(&mut rng), config, &train, rng),
             Implementation::HandWired => timed(HandWiredNet::new(&mut rng), config, &train, rng),
             Implementation::LeNet => timed(LeNet::<f32>::new(&mut rng), config, &train, rng),
+            Implementation::WideLeNet => {
+                timed(WideLeNet::<f32>::new(&mut rng), config, &train, rng)
+            }
         });
     }
     let mut seconds = vec![Vec::new(); runs.len()];

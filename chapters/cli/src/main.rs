@@ -221,7 +221,7 @@ fn train(
 
 /// `nabla bench`: times training epochs of the MLP (both versions, alternating) or the CNN.
 fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
-    use chapters::bench::Implementation::{HandWired, LeNet, Macro};
+    use chapters::bench::Implementation::{HandWired, LeNet, Macro, WideLeNet};
     let mut config = run.config();
     config.epochs = run.epochs.unwrap_or(model.default_epochs()) as usize;
     let epochs = headline::count(config.epochs, "training epoch", "training epochs");
@@ -234,15 +234,23 @@ fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
             );
             &[Macro, HandWired]
         }
-        BenchModel::Cnn => {
+        BenchModel::Cnn | BenchModel::Lenet => {
+            let (implementation, architecture) = match model {
+                BenchModel::Cnn => (WideLeNet, chapters::cnn::WideLeNet::<f32>::ARCHITECTURE),
+                _ => (LeNet, chapters::cnn::LeNet::<f32>::ARCHITECTURE),
+            };
             println!(
-                "benchmark: {epochs} of chapter 13's CNN on one thread (batch {}, {:?} lr {}): {}",
+                "benchmark: {epochs} of chapter 13's {} on one thread (batch {}, {:?} lr {}): {architecture}",
+                implementation.name(),
                 config.batch_size,
                 config.optimizer,
                 config.learning_rate,
-                chapters::cnn::LeNet::<f32>::ARCHITECTURE
             );
-            &[LeNet]
+            if model == BenchModel::Cnn {
+                &[WideLeNet]
+            } else {
+                &[LeNet]
+            }
         }
     };
     let timings = chapters::bench::bench(&config, implementations)?;
