@@ -3,6 +3,7 @@
 //! then chapter 8's MLP, for the digits each gets wrong.
 
 use crate::ch12_regularization::Splits;
+use crate::ch12_regularization::best::fit_printing_epochs;
 use crate::cnn::LeNet;
 pub use crate::cnn::WideLeNet;
 use crate::headline::count;
@@ -14,7 +15,7 @@ use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::Network;
 use nabla::optim::Adam;
 use nabla::schedule::Schedule;
-use nabla::train::{TrainConfig, accuracy, fit, mean_loss, on_epoch};
+use nabla::train::{TrainConfig, accuracy, mean_loss};
 use nabla::{Batch, Result};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -57,7 +58,7 @@ pub fn recipe<N: Network<f32, PIXELS, CLASSES>>(
     train: &Dataset<f32, PIXELS, CLASSES>,
     scored_on: &Dataset<f32, PIXELS, CLASSES>,
     rng: &mut StdRng,
-    mut out: Option<&mut dyn std::io::Write>,
+    out: Option<&mut dyn std::io::Write>,
 ) -> Result<(N, Score)> {
     let config = TrainConfig {
         epochs,
@@ -66,30 +67,7 @@ pub fn recipe<N: Network<f32, PIXELS, CLASSES>>(
         ..TrainConfig::default()
     };
     let mut optimizer = Adam::new(LEARNING_RATE);
-    let mut failed_write = None;
-    let reports = fit(
-        &mut network,
-        &SoftmaxCrossEntropy,
-        &mut optimizer,
-        train,
-        &config,
-        rng,
-        on_epoch(|report, _: &N, _: &Adam<f32>| {
-            if let Some(out) = out.as_mut() {
-                let line = format!(
-                    "  epoch {:>2}  training loss {:.4}  {:.1} s",
-                    report.epoch, report.mean_loss, report.seconds
-                );
-                if let Err(error) = writeln!(out, "{line}") {
-                    failed_write.get_or_insert(error);
-                }
-            }
-            Ok(())
-        }),
-    )?;
-    if let Some(error) = failed_write {
-        return Err(nabla::Error::Training(format!("cannot print: {error}")));
-    }
+    let reports = fit_printing_epochs(&mut network, &mut optimizer, train, &config, rng, out)?;
     let seconds: f64 = reports.iter().map(|r| r.seconds).sum();
     let score = Score {
         loss: mean_loss(&network, &SoftmaxCrossEntropy, scored_on),
