@@ -42,6 +42,9 @@ pub enum Error {
     /// A training setting is unusable.
     #[error("invalid setting: {0}")]
     InvalidSetting(String),
+    /// The thread pool cannot be set up as asked (see [`crate::parallel`]).
+    #[error("cannot set up the threads: {0}")]
+    Threads(String),
 }
 
 /// A number written with at most 6 significant digits: `0.07`, not `0.06999999999999999`;

@@ -35,11 +35,13 @@
 //! type itself, so `network!` writes every number out). Nothing in this trait needed to change
 //! for them.
 
-use crate::activation::{Activation, apply};
+use crate::activation::Activation;
 use crate::batch::{Batch, ensure_columns};
 use crate::dense::Dense;
 use crate::network::Parameters;
+use crate::parallel;
 use crate::{Scalar, network::TensorSpec};
+use rayon::prelude::*;
 
 /// Whether a forward pass trains the network or uses it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +185,7 @@ impl<T: Scalar, A: Clone> Parameters<T> for Activate<A> {
     }
 }
 
-impl<T: Scalar, A: Activation<T> + Clone, const N: usize> Layer<T, N, N> for Activate<A> {
+impl<T: Scalar, A: Activation<T> + Clone + Sync, const N: usize> Layer<T, N, N> for Activate<A> {
     type Cache = ActivateCache<T, N>;
 
     fn forward<'c>(
@@ -192,7 +194,14 @@ impl<T: Scalar, A: Activation<T> + Clone, const N: usize> Layer<T, N, N> for Act
         _pass: Pass,
         cache: &'c mut Self::Cache,
     ) -> &'c Batch<T, N> {
-        apply(&self.0, input, &mut cache.output);
+        ensure_columns(&mut cache.output, input.ncols());
+        // Each sample on its own: large batches are split across the threads.
+        let piece = N * parallel::piece_samples(N);
+        let inputs = input.as_slice().par_chunks(piece);
+        let outputs = cache.output.as_mut_slice().par_chunks_mut(piece);
+        parallel::tasks(inputs.zip(outputs)).for_each(|(input, output)| {
+            self.0.forward(input, output, N);
+        });
         &cache.output
     }
 
@@ -206,13 +215,17 @@ impl<T: Scalar, A: Activation<T> + Clone, const N: usize> Layer<T, N, N> for Act
     ) {
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, input.ncols());
-            input_gradient.copy_from(output_gradient);
-            self.0.backward(
-                input.as_slice(),
-                cache.output.as_slice(),
-                input_gradient.as_mut_slice(),
-                N,
-            );
+            let piece = N * parallel::piece_samples(N);
+            let pieces = input
+                .as_slice()
+                .par_chunks(piece)
+                .zip(cache.output.as_slice().par_chunks(piece))
+                .zip(output_gradient.as_slice().par_chunks(piece))
+                .zip(input_gradient.as_mut_slice().par_chunks_mut(piece));
+            parallel::tasks(pieces).for_each(|(((input, output), upstream), gradient)| {
+                gradient.copy_from_slice(upstream);
+                self.0.backward(input, output, gradient, N);
+            });
         }
     }
 }

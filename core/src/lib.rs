@@ -35,6 +35,7 @@ pub mod matrix;
 pub mod model_file;
 pub mod network;
 pub mod optim;
+pub mod parallel;
 pub mod pool;
 pub mod regularize;
 pub mod scalar;

@@ -17,6 +17,8 @@ use crate::Scalar;
 use crate::batch::{Batch, ensure_columns};
 use crate::layer::{Layer, Pass};
 use crate::network::{Parameters, TensorSpec};
+use crate::parallel;
+use rayon::prelude::*;
 
 /// 2 × 2 max pooling, stride 2, over `C` channels of `H × W` (`IN = C·H·W` features) into
 /// `C × H/2 × W/2` (`OUT` features); see the module documentation. Constructed as `MaxPool2d`.
@@ -93,36 +95,21 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
         let samples = input.ncols();
         ensure_columns(&mut cache.output, samples);
         cache.winners.resize(OUT * samples, 0);
-        let outputs = cache.output.as_mut_slice().chunks_exact_mut(OUT);
-        let winners = cache.winners.chunks_exact_mut(OUT);
-        let inputs = input.as_slice().chunks_exact(IN);
-        for ((output, winners), input) in outputs.zip(winners).zip(inputs) {
-            // Output row r (of every channel, r = c·H/2 + y) reads input rows 2r and 2r + 1.
-            let rows = output
-                .chunks_exact_mut(W / 2)
-                .zip(winners.chunks_exact_mut(W / 2));
-            for (r, (output, winners)) in rows.enumerate() {
-                let top = 2 * r * W;
-                let (upper, lower) = input[top..top + 2 * W].split_at(W);
-                for (x, (z, winner)) in output.iter_mut().zip(winners).enumerate() {
-                    // The window's top-left entry, then the others in row-major order.
-                    let window = [
-                        upper[2 * x],
-                        upper[2 * x + 1],
-                        lower[2 * x],
-                        lower[2 * x + 1],
-                    ];
-                    let mut best = 0;
-                    for candidate in 1..4 {
-                        if window[candidate] > window[best] {
-                            best = candidate;
-                        }
-                    }
-                    *z = window[best];
-                    *winner = top + 2 * x + (best & 1) + (best >> 1) * W;
+        // Each sample is pooled on its own: pieces of the batch run in parallel.
+        let piece = parallel::piece_samples(IN);
+        let outputs = cache.output.as_mut_slice().par_chunks_mut(piece * OUT);
+        let winners = cache.winners.par_chunks_mut(piece * OUT);
+        let inputs = input.as_slice().par_chunks(piece * IN);
+        parallel::tasks(outputs.zip(winners).zip(inputs)).for_each(
+            |((outputs, winners), inputs)| {
+                let samples = outputs
+                    .chunks_exact_mut(OUT)
+                    .zip(winners.chunks_exact_mut(OUT));
+                for ((output, winners), input) in samples.zip(inputs.chunks_exact(IN)) {
+                    pool_sample::<T, W>(input, output, winners);
                 }
-            }
-        }
+            },
+        );
         &cache.output
     }
     // ANCHOR_END: pool_forward
@@ -147,19 +134,59 @@ impl<T: Scalar, const IN: usize, const OUT: usize, const C: usize, const H: usiz
             return;
         };
         ensure_columns(input_gradient, samples);
-        input_gradient.as_mut_slice().fill(T::zero());
         // In the forward pass z[i] = x[winner(i)]: the gradient goes there and nowhere else.
-        let gradients = input_gradient.as_mut_slice().chunks_exact_mut(IN);
-        let upstream = output_gradient.as_slice().chunks_exact(OUT);
-        let winners = cache.winners.chunks_exact(OUT);
-        for ((gradient, upstream), winners) in gradients.zip(upstream).zip(winners) {
-            for (&g, &winner) in upstream.iter().zip(winners) {
-                gradient[winner] = g;
-            }
-        }
+        let piece = parallel::piece_samples(IN);
+        let gradients = input_gradient.as_mut_slice().par_chunks_mut(piece * IN);
+        let upstream = output_gradient.as_slice().par_chunks(piece * OUT);
+        let winners = cache.winners.par_chunks(piece * OUT);
+        parallel::tasks(gradients.zip(upstream).zip(winners)).for_each(
+            |((gradients, upstream), winners)| {
+                gradients.fill(T::zero());
+                let samples = gradients
+                    .chunks_exact_mut(IN)
+                    .zip(upstream.chunks_exact(OUT));
+                for ((gradient, upstream), winners) in samples.zip(winners.chunks_exact(OUT)) {
+                    for (&g, &winner) in upstream.iter().zip(winners) {
+                        gradient[winner] = g;
+                    }
+                }
+            },
+        );
     }
     // ANCHOR_END: pool_backward
 }
+
+// ANCHOR: pool_sample
+/// Pools one sample (`input` of `C` channels of `H × W`, `W` given) into `output`, and records
+/// in `winners` the row of `input` that won each window.
+fn pool_sample<T: Scalar, const W: usize>(input: &[T], output: &mut [T], winners: &mut [usize]) {
+    // Output row r (of every channel, r = c·H/2 + y) reads input rows 2r and 2r + 1.
+    let rows = output
+        .chunks_exact_mut(W / 2)
+        .zip(winners.chunks_exact_mut(W / 2));
+    for (r, (output, winners)) in rows.enumerate() {
+        let top = 2 * r * W;
+        let (upper, lower) = input[top..top + 2 * W].split_at(W);
+        for (x, (z, winner)) in output.iter_mut().zip(winners).enumerate() {
+            // The window's top-left entry, then the others in row-major order.
+            let window = [
+                upper[2 * x],
+                upper[2 * x + 1],
+                lower[2 * x],
+                lower[2 * x + 1],
+            ];
+            let mut best = 0;
+            for candidate in 1..4 {
+                if window[candidate] > window[best] {
+                    best = candidate;
+                }
+            }
+            *z = window[best];
+            *winner = top + 2 * x + (best & 1) + (best >> 1) * W;
+        }
+    }
+}
+// ANCHOR_END: pool_sample
 
 #[cfg(test)]
 mod tests {

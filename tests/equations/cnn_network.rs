@@ -13,6 +13,7 @@ use nabla::loss::Loss;
 use nabla::network;
 use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::optim::{Adam, Optimizer};
+use nabla::parallel::Threads;
 use nabla_tests::{TOLERANCE, options, random_one_hot, seeded};
 use rand::Rng;
 
@@ -180,6 +181,45 @@ fn cnn_learns_vertical_from_horizontal_bars_through_its_kernels() {
     let frozen = train_bars(false, 150);
     assert!(trained < 0.05, "loss after training: {trained}");
     assert!(frozen > 0.2, "with the kernels frozen: {frozen}");
+}
+
+/// Bars's weights after `steps` full-batch Adam steps (64 samples: 4 blocks of
+/// `nabla::parallel::BLOCK`) on a pool of `threads` threads.
+fn bars_weights_on(threads: usize, steps: usize) -> Vec<f32> {
+    let pool = Threads::new(threads).unwrap();
+    pool.run(|| {
+        assert_eq!(nabla::parallel::threads(), threads);
+        let (images, targets) = bars();
+        let mut network = Bars::<f32>::new(&mut seeded(8));
+        let loss = network.loss();
+        let mut adam = Adam::new(0.05);
+        for _ in 0..steps {
+            let (_, gradients) = loss_and_gradients(&network, &loss, &images, &targets);
+            adam.step(&mut network, &gradients);
+        }
+        let mut weights = Vec::new();
+        network.visit(&mut |tensor| weights.extend_from_slice(tensor));
+        weights
+    })
+}
+
+#[test]
+fn cnn_training_gives_the_same_bits_on_any_number_of_threads() {
+    // The convolution and pooling split the batch into blocks whatever the thread count, and add
+    // the blocks' partial gradients in block order: the thread count changes nothing else.
+    let one = bars_weights_on(1, 20);
+    assert_eq!(one.len(), Bars::<f32>::zeros().parameter_count());
+    for threads in [2, 3] {
+        let many = bars_weights_on(threads, 20);
+        let same = one
+            .iter()
+            .zip(&many)
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(
+            same,
+            "{threads} threads trained other weights than one thread"
+        );
+    }
 }
 
 network! {

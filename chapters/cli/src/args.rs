@@ -22,8 +22,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Train the headline MNIST network (the default).
     Train,
-    /// Time training epochs on one thread: seconds per epoch, samples per second, and the test
-    /// accuracy at the end.
+    /// Time training epochs: seconds per epoch, samples per second, and the test accuracy at the
+    /// end.
     Bench {
         /// What to time: the headline MLP (its `network!` and hand-wired versions, alternating)
         /// or one of chapter 13's CNNs.
@@ -145,6 +145,10 @@ pub(crate) struct RunArgs {
     /// Random seed for the weights and the batch order.
     #[arg(long, default_value_t = 42, global = true)]
     pub(crate) seed: u64,
+    /// Threads for the layers that split a batch across cores (convolution, pooling); the
+    /// results are the same for every count [default: one per core].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) threads: Option<u32>,
     /// Directory holding the four MNIST .gz files [default: data/mnist in this repository].
     #[arg(long, global = true)]
     pub(crate) data: Option<PathBuf>,

@@ -12,11 +12,43 @@ use chapters::preflight;
 use chapters::session::{captured_output_path, default_figures_dir, long_output_id};
 use chapters::{CHAPTERS, Chapter, Session, find_chapter};
 use clap::Parser;
+use nabla::parallel::Threads;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The whole command runs on the pool's threads, so that the training loop itself takes a
+    // share of each parallel pass (see nabla::parallel).
+    let threads = match &cli.command {
+        Some(Command::Chapter(words)) => chapter_options(words).run.threads,
+        _ => None,
+    }
+    .or(cli.run.threads)
+    .map_or_else(default_threads, |threads| threads as usize);
+    match Threads::new(threads) {
+        Ok(pool) => pool.run(|| run(cli)),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One thread per core (or 1 if the count is unknown).
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The options that follow a chapter's name, parsed like the global ones.
+fn chapter_options(words: &[String]) -> ChapterOptions {
+    ChapterOptions::parse_from(
+        std::iter::once(words[0].as_str()).chain(words[1..].iter().map(String::as_str)),
+    )
+}
+
+/// Runs the command `cli` asks for.
+fn run(cli: Cli) -> ExitCode {
     if cli.run.validation.is_some() && cli.run.early_stopping.is_none() {
         eprintln!(
             "error: --validation N sets the size of early stopping's validation set, and this \
@@ -78,9 +110,7 @@ fn main() -> ExitCode {
         Command::Chapter(words) => match find_chapter(&words[0]) {
             Some(chapter) => {
                 // Options may follow the chapter's name: parse them like the global ones.
-                let options = ChapterOptions::parse_from(
-                    std::iter::once(chapter.id).chain(words[1..].iter().map(String::as_str)),
-                );
+                let options = chapter_options(&words);
                 let figures = options
                     .run
                     .figures
@@ -225,11 +255,12 @@ fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
     let mut config = run.config();
     config.epochs = run.epochs.unwrap_or(model.default_epochs()) as usize;
     let epochs = headline::count(config.epochs, "training epoch", "training epochs");
+    let threads = headline::count(nabla::parallel::threads(), "thread", "threads");
     let implementations: &[_] = match model {
         BenchModel::Mlp => {
             println!(
-                "benchmark: {epochs} of the headline recipe on one thread (batch {}), network! \
-                 and hand-wired versions alternating",
+                "benchmark: {epochs} of the headline recipe (batch {}; dense layers use one \
+                 thread), network! and hand-wired versions alternating",
                 config.batch_size
             );
             &[Macro, HandWired]
@@ -240,7 +271,7 @@ fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
                 _ => (LeNet, chapters::cnn::LeNet::<f32>::ARCHITECTURE),
             };
             println!(
-                "benchmark: {epochs} of chapter 13's {} on one thread (batch {}, {:?} lr {}): {architecture}",
+                "benchmark: {epochs} of chapter 13's {} on {threads} (batch {}, {:?} lr {}): {architecture}",
                 implementation.name(),
                 config.batch_size,
                 config.optimizer,

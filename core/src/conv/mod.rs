@@ -37,6 +37,11 @@
 //! by one otherwise; so the weight gradient `δ X̃ᵀ`, which sums over positions, multiplies a copy
 //! of `X̃` with its taps contiguous, and `∂L/∂X̃` multiplies a copy of `Wᵀ`. Every buffer lives
 //! in the [`ConvCache`] and is reused as long as the batch size stays the same.
+//!
+//! **Threads.** Every sample's products are independent of the others', so the batch is cut
+//! into blocks of [`parallel::BLOCK`] samples that the threads share ([`crate::parallel`]). The
+//! sums over samples, `∂L/∂W` and `∂L/∂b`, are added up per block into the block's own buffers
+//! and then over the blocks in block order, so the numbers do not depend on the thread count.
 
 mod im2col;
 
@@ -45,9 +50,11 @@ use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
 use crate::layer::{Layer, Pass};
 use crate::network::{Parameters, TensorSpec};
+use crate::parallel::{self, BLOCK};
 use crate::{HeapMatrix, Scalar, linalg};
 use nalgebra::{Const, Dyn, OMatrix};
 use rand::Rng;
+use rayon::prelude::*;
 use std::sync::{Mutex, PoisonError};
 
 /// A convolution from `C_IN × H × W` images (`IN = C_IN·H·W` features) to `C_OUT × H_OUT ×
@@ -160,10 +167,21 @@ struct Scratch<T> {
     /// `Wᵀ`, `C_IN·K·K × C_OUT` column-major: `W` with its rows contiguous, so that
     /// matrixmultiply packs it by copying runs rather than gathering single entries.
     weight_transposed: Vec<T>,
-    /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
-    column_gradient: Vec<T>,
+    /// The buffers of each block of the batch (see [`crate::parallel`]), in block order.
+    blocks: Vec<BlockScratch<T>>,
+}
+
+/// The backward pass's buffers for one block of samples.
+#[derive(Clone, Debug, Default)]
+struct BlockScratch<T> {
+    /// The block's part of `∂L/∂W`: its samples' `δ X̃ᵀ` added up.
+    weight_gradient: Vec<T>,
+    /// The block's part of `∂L/∂b`.
+    bias_gradient: Vec<T>,
     /// One sample's `X̃` with its taps contiguous: `C_IN·K·K × H_OUT·W_OUT`, column-major.
     columns_by_tap: Vec<T>,
+    /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
+    column_gradient: Vec<T>,
 }
 
 impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
@@ -190,6 +208,17 @@ impl<T: Scalar, const OUT: usize> Clone for ConvCache<T, OUT> {
 /// Resizes `buffer` to `len` (allocating only when it grows past its capacity).
 fn ensure_len<T: Scalar>(buffer: &mut Vec<T>, len: usize) {
     buffer.resize(len, T::zero());
+}
+
+/// Sets `total` to the sum of `parts`, added in order (the first part copied, the others added).
+fn add_in_order<'a, T: Scalar>(total: &mut [T], mut parts: impl Iterator<Item = &'a [T]>) {
+    match parts.next() {
+        Some(first) => total.copy_from_slice(first),
+        None => total.fill(T::zero()),
+    }
+    for part in parts {
+        total.iter_mut().zip(part).for_each(|(t, &p)| *t += p);
+    }
 }
 
 impl<
@@ -261,27 +290,31 @@ impl<
         ensure_columns(&mut cache.output, samples);
         ensure_len(&mut cache.columns, unrolled * samples);
         let geometry = Self::geometry();
-        let images = input.as_slice().chunks_exact(IN);
-        let columns = cache.columns.chunks_exact_mut(unrolled);
-        let outputs = cache.output.as_mut_slice().chunks_exact_mut(OUT);
-        for ((image, columns), output) in images.zip(columns).zip(outputs) {
-            // X̃ (C_IN·K·K, H_OUT·W_OUT): the image unrolled, one row per tap.
-            geometry.im2col(image, columns);
-            // z = W X̃ (C_OUT, H_OUT·W_OUT) row by row, computed as its transpose X̃ᵀ Wᵀ
-            // (column-major): channel after channel, the sample's column of the output batch.
-            linalg::mul_transpose_b(
-                output,
-                columns,
-                self.weight.as_slice(),
-                area,
-                Self::TAPS,
-                C_OUT,
-            );
-            // z += b: one bias per channel, at every position.
-            for (plane, &bias) in output.chunks_exact_mut(area).zip(self.bias.as_slice()) {
-                plane.iter_mut().for_each(|z| *z += bias);
-            }
-        }
+        let weight = self.weight.as_slice();
+        let bias = self.bias.as_slice();
+        // Each sample's output depends on that sample alone: the blocks run in parallel.
+        let images = input.as_slice().par_chunks(BLOCK * IN);
+        let columns = cache.columns.par_chunks_mut(BLOCK * unrolled);
+        let outputs = cache.output.as_mut_slice().par_chunks_mut(BLOCK * OUT);
+        parallel::tasks(images.zip(columns).zip(outputs)).for_each(
+            |((images, columns), outputs)| {
+                let images = images.chunks_exact(IN);
+                let columns = columns.chunks_exact_mut(unrolled);
+                for ((image, columns), output) in
+                    images.zip(columns).zip(outputs.chunks_exact_mut(OUT))
+                {
+                    // X̃ (C_IN·K·K, H_OUT·W_OUT): the image unrolled, one row per tap.
+                    geometry.im2col(image, columns);
+                    // z = W X̃ (C_OUT, H_OUT·W_OUT) row by row, computed as its transpose X̃ᵀ Wᵀ
+                    // (column-major): channel after channel, the sample's column of the output batch.
+                    linalg::mul_transpose_b(output, columns, weight, area, Self::TAPS, C_OUT);
+                    // z += b: one bias per channel, at every position.
+                    for (plane, &bias) in output.chunks_exact_mut(area).zip(bias) {
+                        plane.iter_mut().for_each(|z| *z += bias);
+                    }
+                }
+            },
+        );
         &cache.output
     }
     // ANCHOR_END: conv_forward
@@ -309,49 +342,60 @@ impl<
             unrolled * samples,
             "backward needs the forward pass's batch"
         );
-        let deltas = output_gradient.as_slice().chunks_exact(OUT);
-        let columns = cache.columns.chunks_exact(unrolled);
-
-        // In the forward pass z = … + b[o] at every position of channel o, so ∂L/∂b[o] sums
-        // channel o's δ over samples and positions.
-        let bias_gradient = gradients.bias.as_mut_slice();
-        bias_gradient.fill(T::zero());
-        for delta in deltas.clone() {
-            for (g, plane) in bias_gradient.iter_mut().zip(delta.chunks_exact(area)) {
-                *g += linalg::sum(plane);
-            }
-        }
-
-        // z = W X̃, so ∂L/∂W = Σ_samples δ X̃ᵀ (C_OUT, C_IN·K·K), where δ (C_OUT, H_OUT·W_OUT)
-        // is the sample's column of the output gradient, row by row, added up in place sample
-        // after sample. matrixmultiply copies X̃ᵀ with its taps contiguous before multiplying;
-        // it gathers them one by one from X̃'s rows, so the copy is made here first, faster.
         let mut scratch = cache.scratch.lock().unwrap_or_else(PoisonError::into_inner);
         let Scratch {
             weight_transposed,
-            column_gradient,
-            columns_by_tap,
+            blocks,
         } = &mut *scratch;
-        ensure_len(columns_by_tap, unrolled);
-        let weight_gradient = gradients.weight.as_mut_slice();
-        weight_gradient.fill(T::zero());
-        for (delta, columns) in deltas.clone().zip(columns) {
-            // X̃ with its taps contiguous (C_IN·K·K, H_OUT·W_OUT) column-major.
-            linalg::transpose(columns_by_tap, columns, area, Self::TAPS);
-            // ∂L/∂W += (δᵀ)ᵀ X̃ᵀ.
-            linalg::add_mul_transpose_both(
-                weight_gradient,
-                delta,
-                columns_by_tap,
-                C_OUT,
-                area,
-                Self::TAPS,
-            );
-        }
+        blocks.resize_with(parallel::blocks(samples), BlockScratch::default);
+        let deltas = output_gradient.as_slice();
+
+        // Each block adds up its samples' parameter gradients in a partial sum of its own.
+        let block_deltas = deltas.par_chunks(BLOCK * OUT);
+        let block_columns = cache.columns.par_chunks(BLOCK * unrolled);
+        let block_sums = block_deltas.zip(block_columns).zip(blocks.par_iter_mut());
+        parallel::tasks(block_sums).for_each(|((deltas, columns), block)| {
+            // In the forward pass z = … + b[o] at every position of channel o, so ∂L/∂b[o]
+            // sums channel o's δ over samples and positions.
+            ensure_len(&mut block.bias_gradient, C_OUT);
+            block.bias_gradient.fill(T::zero());
+            // z = W X̃, so ∂L/∂W = Σ_samples δ X̃ᵀ (C_OUT, C_IN·K·K), where δ (C_OUT,
+            // H_OUT·W_OUT) is the sample's column of the output gradient, row by row,
+            // added up in place sample after sample. matrixmultiply copies X̃ᵀ with its
+            // taps contiguous before multiplying; it gathers them one by one from X̃'s
+            // rows, so the copy is made here first, faster.
+            ensure_len(&mut block.weight_gradient, C_OUT * Self::TAPS);
+            block.weight_gradient.fill(T::zero());
+            ensure_len(&mut block.columns_by_tap, unrolled);
+            for (delta, columns) in deltas.chunks_exact(OUT).zip(columns.chunks_exact(unrolled)) {
+                for (g, plane) in block.bias_gradient.iter_mut().zip(delta.chunks_exact(area)) {
+                    *g += linalg::sum(plane);
+                }
+                // X̃ with its taps contiguous (C_IN·K·K, H_OUT·W_OUT) column-major.
+                linalg::transpose(&mut block.columns_by_tap, columns, area, Self::TAPS);
+                // ∂L/∂W += (δᵀ)ᵀ X̃ᵀ.
+                linalg::add_mul_transpose_both(
+                    &mut block.weight_gradient,
+                    delta,
+                    &block.columns_by_tap,
+                    C_OUT,
+                    area,
+                    Self::TAPS,
+                );
+            }
+        });
+        // The blocks' partial sums, added in block order: the same numbers on any thread count.
+        add_in_order(
+            gradients.bias.as_mut_slice(),
+            blocks.iter().map(|block| &block.bias_gradient[..]),
+        );
+        add_in_order(
+            gradients.weight.as_mut_slice(),
+            blocks.iter().map(|block| &block.weight_gradient[..]),
+        );
 
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, samples);
-            ensure_len(column_gradient, unrolled);
             // Wᵀ (C_IN·K·K, C_OUT): entry (r, o) is W[o, r].
             ensure_len(weight_transposed, C_OUT * Self::TAPS);
             let weight = self.weight.as_slice();
@@ -360,21 +404,29 @@ impl<
                     *w = weight[o + r * C_OUT];
                 }
             }
+            let weight_transposed = &weight_transposed[..];
             let geometry = Self::geometry();
-            let images = input_gradient.as_mut_slice().chunks_exact_mut(IN);
-            for (delta, image) in deltas.zip(images) {
-                // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W = δᵀ (Wᵀ)ᵀ: laid out like X̃.
-                linalg::mul_transpose_b(
-                    column_gradient,
-                    delta,
-                    weight_transposed,
-                    area,
-                    C_OUT,
-                    Self::TAPS,
-                );
-                // X̃ copied each input pixel once per tap that saw it: the gradients add up.
-                geometry.col2im(column_gradient, image);
-            }
+            let block_deltas = deltas.par_chunks(BLOCK * OUT);
+            let block_images = input_gradient.as_mut_slice().par_chunks_mut(BLOCK * IN);
+            let block_work = block_deltas.zip(block_images).zip(blocks.par_iter_mut());
+            parallel::tasks(block_work).for_each(|((deltas, images), block)| {
+                ensure_len(&mut block.column_gradient, unrolled);
+                for (delta, image) in deltas.chunks_exact(OUT).zip(images.chunks_exact_mut(IN)) {
+                    // ∂L/∂X̃ = Wᵀ δ, computed as its transpose δᵀ W = δᵀ (Wᵀ)ᵀ: laid out
+                    // like X̃.
+                    linalg::mul_transpose_b(
+                        &mut block.column_gradient,
+                        delta,
+                        weight_transposed,
+                        area,
+                        C_OUT,
+                        Self::TAPS,
+                    );
+                    // X̃ copied each input pixel once per tap that saw it: the gradients add
+                    // up.
+                    geometry.col2im(&block.column_gradient, image);
+                }
+            });
         }
     }
     // ANCHOR_END: conv_backward
