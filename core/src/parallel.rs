@@ -35,6 +35,7 @@ pub fn piece_samples(features: usize) -> usize {
     BLOCK.max(MIN_ENTRIES.div_ceil(features.max(1)))
 }
 
+// ANCHOR: tasks
 /// `pieces` as tasks for the pool: split between the threads when there are several, and run
 /// in order on the calling thread when there is one (handing work to a single pool thread would
 /// only move the data to another core and back).
@@ -42,6 +43,7 @@ pub fn tasks<I: IndexedParallelIterator>(pieces: I) -> MinLen<I> {
     let min_len = if threads() > 1 { 1 } else { usize::MAX };
     pieces.with_min_len(min_len)
 }
+// ANCHOR_END: tasks
 
 /// The number of threads the parallel passes run on (in the current [`Threads::run`], if any).
 pub fn threads() -> usize {

@@ -88,6 +88,7 @@ fn fixture(case: &str, dir: &Path) {
         | "lr-absurd"
         | "adam-lr-1e9"
         | "early-stopping-patience-0"
+        | "zero-threads"
         | "validation-without-early-stopping"
         | "validation-larger-than-the-training-set"
         | "figures-of-an-unknown-chapter"
