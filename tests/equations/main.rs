@@ -9,6 +9,8 @@ mod conv;
 mod dense;
 mod layers;
 mod losses;
+mod macro_gradients;
+mod macro_layers;
 mod network;
 mod pool;
 mod properties;
