@@ -7,3 +7,6 @@ network! {
 }
 
 fn main() {}
+
+// The macro crate under the name a learner writes, `nabla`: these errors are the macro's own.
+extern crate nabla_network_macros as nabla;

@@ -1,3 +1,0 @@
-fn main() {
-    let _net = nabla::network!();
-}
