@@ -3,14 +3,13 @@
 //! settings, or from nothing, is a clear error. The same holds for a network with dropout and
 //! batch norm (whose masks follow the step number and whose running averages are saved).
 
-use nabla::Batch;
-use nabla::batch::one_hot;
 use nabla::checkpoint;
 use nabla::data::Dataset;
 use nabla::loss::SoftmaxCrossEntropy;
 use nabla::network::{Network, Parameters};
 use nabla::optim::{Adam, Momentum, Optimizer, OptimizerState};
 use nabla::train::{EpochReport, TrainConfig, fit, on_epoch};
+use nabla_tests::largest_of_four_sums;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -27,19 +26,9 @@ nabla::network! {
 
 const SEED: u64 = 7;
 
-/// 2,000 samples whose class is the largest of four sums of features, plus noise.
+/// 2,000 samples whose class is the largest of four sums of features.
 fn data() -> Dataset<f32, 16, 4> {
-    let mut rng = StdRng::seed_from_u64(1);
-    let inputs = Batch::from_fn(2000, |_, _| rng.random_range(-1.0..1.0));
-    let labels: Vec<u8> = (0..2000)
-        .map(|c| {
-            let sums: Vec<f32> = (0..4)
-                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
-                .collect();
-            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
-        })
-        .collect();
-    Dataset::new(inputs, one_hot(&labels))
+    largest_of_four_sums(&mut StdRng::seed_from_u64(1), 2000)
 }
 
 fn settings(learning_rate: f64) -> Vec<(String, String)> {

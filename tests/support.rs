@@ -1,5 +1,6 @@
 //! Helpers shared by the workspace tests: seeded random numbers, central finite differences in
-//! `f64`, a plain parameter vector, and a network with two hidden layers written out by hand.
+//! `f64`, a gradient check of a whole network, a small classification task, a plain parameter
+//! vector, and a network with two hidden layers written out by hand.
 //!
 //! Every analytic derivative in the book is checked the same way: compute it, compute the central
 //! difference `(f(x + h) − f(x − h)) / 2h` of the function it claims to differentiate, and bound
@@ -7,12 +8,15 @@
 #![warn(missing_docs)]
 
 use nabla::activation::{Activation, Sigmoid, Softmax, Tanh};
-use nabla::batch::ensure_columns;
+use nabla::batch::{ensure_columns, one_hot};
+use nabla::data::Dataset;
 use nabla::dense::Dense;
-use nabla::gradcheck::{GradCheckOptions, numeric_derivative, relative_error};
+use nabla::gradcheck::{GradCheckOptions, check_gradients, numeric_derivative, relative_error};
 use nabla::init::Init;
+use nabla::layer::Pass;
+use nabla::loss::Loss;
 use nabla::nalgebra::DMatrix;
-use nabla::network::{Network, Parameters, TensorSpec};
+use nabla::network::{Network, Parameters, TensorSpec, loss_and_gradients};
 use nabla::{Batch, HeapMatrix, Scalar};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -106,6 +110,52 @@ pub fn max_relative_error(analytic: &[f64], numeric: &[f64]) -> f64 {
             relative_error(a, n, FLOOR)
         })
         .fold(0.0, f64::max)
+}
+
+/// Asserts that every parameter's gradient of `network` for `loss` on (`input`, `targets`) matches
+/// central differences of that loss within [`TOLERANCE`]. Both sides evaluate the training pass of
+/// step 0 (`loss_and_gradients` runs `Pass::train(0)`): batch statistics and the same dropout mask.
+pub fn assert_training_pass_gradients<N, L, const IN: usize, const OUT: usize>(
+    what: &str,
+    network: &mut N,
+    loss: &L,
+    input: &Batch<f64, IN>,
+    targets: &Batch<f64, OUT>,
+) where
+    N: Network<f64, IN, OUT>,
+    L: Loss<f64, OUT>,
+{
+    let (_, gradients) = loss_and_gradients(network, loss, input, targets);
+    let report = check_gradients(
+        network,
+        &gradients,
+        |net| {
+            let mut trace = Default::default();
+            loss.value(
+                net.forward_trace(input, Pass::train(0), &mut trace),
+                targets,
+            )
+        },
+        options(),
+    );
+    assert_eq!(report.checked, network.parameter_count(), "{what}");
+    assert!(report.max_relative_error <= TOLERANCE, "{what}: {report:?}");
+}
+
+/// `samples` samples of 16 features drawn uniformly from [−1, 1) with `rng`, each labelled with
+/// which of its four groups of four features has the largest sum: a task small networks learn in
+/// a few epochs.
+pub fn largest_of_four_sums(rng: &mut impl Rng, samples: usize) -> Dataset<f32, 16, 4> {
+    let inputs = Batch::from_fn(samples, |_, _| rng.random_range(-1.0..1.0));
+    let labels: Vec<u8> = (0..samples)
+        .map(|c| {
+            let sums: Vec<f32> = (0..4)
+                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
+                .collect();
+            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
+        })
+        .collect();
+    Dataset::new(inputs, one_hot(&labels))
 }
 
 /// Asserts that `analytic` matches the finite-difference gradient `numeric` within [`TOLERANCE`].

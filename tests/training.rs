@@ -585,17 +585,7 @@ fn every_optimizer_the_command_line_offers_trains_at_its_suggested_rate() {
         /// A small classifier of four features' largest sum.
         struct Small: 16 => relu 32 => softmax 4
     }
-    let mut rng = seeded(3);
-    let inputs = Batch::from_fn(1000, |_, _| rng.random_range(-1.0..1.0));
-    let labels: Vec<u8> = (0..1000)
-        .map(|c| {
-            let sums: Vec<f32> = (0..4)
-                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
-                .collect();
-            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
-        })
-        .collect();
-    let data = Dataset::new(inputs, one_hot(&labels));
+    let data = nabla_tests::largest_of_four_sums(&mut seeded(3), 1000);
     let choices = [
         OptimizerChoice::Sgd,
         OptimizerChoice::Momentum,

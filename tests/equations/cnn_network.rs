@@ -7,14 +7,12 @@
 use nabla::Batch;
 use nabla::batch::one_hot;
 use nabla::conv::Conv2d;
-use nabla::gradcheck::check_gradients;
-use nabla::layer::Pass;
 use nabla::loss::Loss;
 use nabla::network;
 use nabla::network::{Network, Parameters, loss_and_gradients};
 use nabla::optim::{Adam, Optimizer};
 use nabla::parallel::Threads;
-use nabla_tests::{TOLERANCE, options, random_one_hot, seeded};
+use nabla_tests::{assert_training_pass_gradients, random_one_hot, seeded};
 use rand::Rng;
 
 network! {
@@ -49,21 +47,7 @@ where
     let input = Batch::<f64, IN>::from_fn(4, |_, _| rng.random_range(-1.0..1.0));
     let targets = random_one_hot::<OUT>(&mut rng, 4);
     let loss = nabla::loss::SoftmaxCrossEntropy;
-    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
-    let report = check_gradients(
-        &mut network,
-        &gradients,
-        |net| {
-            let mut trace = Default::default();
-            loss.value(
-                net.forward_trace(&input, Pass::train(0), &mut trace),
-                &targets,
-            )
-        },
-        options(),
-    );
-    assert_eq!(report.checked, network.parameter_count(), "{what}");
-    assert!(report.max_relative_error <= TOLERANCE, "{what}: {report:?}");
+    assert_training_pass_gradients(what, &mut network, &loss, &input, &targets);
 }
 
 #[test]

@@ -2,10 +2,10 @@
 //! finite differences on every parameter.
 
 use nabla::batch::one_hot;
-use nabla::gradcheck::{GradCheckOptions, check_gradients};
 use nabla::loss::Loss;
-use nabla::network::{Network, Parameters, loss_and_gradients};
+use nabla::network::Parameters;
 use nabla::{Batch, network};
+use nabla_tests::assert_training_pass_gradients;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -25,17 +25,13 @@ fn macro_network_gradients_match_finite_differences() {
     let input = Batch::<f64, 4>::from_fn(6, |r, c| ((r * 5 + c * 3) as f64 * 0.7).sin());
     let targets = one_hot::<f64, 2>(&[0, 1, 1, 0, 1, 0]);
     let loss = network.loss();
-
-    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
-
-    let report = check_gradients(
+    assert_training_pass_gradients(
+        "tanh, sigmoid, softmax",
         &mut network,
-        &gradients,
-        |net| loss.value(&net.logits(&input), &targets),
-        GradCheckOptions::default(),
+        &loss,
+        &input,
+        &targets,
     );
-    assert_eq!(report.checked, network.parameter_count());
-    assert!(report.max_relative_error <= 1e-6, "{report:?}");
 }
 
 #[test]
@@ -46,16 +42,13 @@ fn leaky_network_with_identity_output_uses_mse_and_has_correct_gradients() {
     let targets = Batch::<f64, 2>::from_fn(7, |r, c| (r + c) as f64 * 0.1);
     let loss = network.loss();
     assert_eq!(Loss::<f64, 2>::activation_name(&loss), "identity");
-
-    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
-
-    let report = check_gradients(
+    assert_training_pass_gradients(
+        "leaky, identity output",
         &mut network,
-        &gradients,
-        |net| loss.value(&net.logits(&input), &targets),
-        GradCheckOptions::default(),
+        &loss,
+        &input,
+        &targets,
     );
-    assert!(report.max_relative_error <= 1e-6, "{report:?}");
 }
 
 #[test]

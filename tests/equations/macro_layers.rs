@@ -4,13 +4,12 @@
 
 use nabla::batch::one_hot;
 use nabla::data::Dataset;
-use nabla::gradcheck::{GradCheckOptions, check_gradients};
-use nabla::layer::Pass;
 use nabla::loss::Loss;
-use nabla::network::{Network, Parameters, loss_and_gradients};
+use nabla::network::{Network, Parameters};
 use nabla::optim::Adam;
 use nabla::train::{TrainConfig, fit};
 use nabla::{Batch, network};
+use nabla_tests::{assert_training_pass_gradients, largest_of_four_sums};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -37,22 +36,7 @@ fn mixed_network_gradients_match_finite_differences_in_the_same_training_pass() 
     let input = Batch::<f64, 4>::from_fn(8, |r, c| ((r * 5 + c * 3) as f64 * 0.7).sin());
     let targets = one_hot::<f64, 3>(&[0, 1, 2, 0, 1, 2, 2, 1]);
     let loss = network.loss();
-
-    // `loss_and_gradients` runs the training pass `Pass::train(0)`: batch statistics and the
-    // dropout mask of step 0. The numeric side must evaluate that same function of θ.
-    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
-    let report = check_gradients(
-        &mut network,
-        &gradients,
-        |net| {
-            let mut trace = Default::default();
-            let logits = net.forward_trace(&input, Pass::train(0), &mut trace);
-            loss.value(logits, &targets)
-        },
-        GradCheckOptions::default(),
-    );
-    assert_eq!(report.checked, network.parameter_count());
-    assert!(report.max_relative_error <= 1e-6, "{report:?}");
+    assert_training_pass_gradients("mixed", &mut network, &loss, &input, &targets);
 }
 
 #[test]
@@ -61,20 +45,7 @@ fn leading_activation_and_batchnorm_have_correct_gradients() {
     let input = Batch::<f64, 3>::from_fn(5, |r, c| ((r * 3 + c * 7) as f64 * 0.4).cos());
     let targets = Batch::<f64, 1>::from_fn(5, |_, c| (c % 2) as f64);
     let loss = network.loss();
-    let (_, gradients) = loss_and_gradients(&network, &loss, &input, &targets);
-    let report = check_gradients(
-        &mut network,
-        &gradients,
-        |net| {
-            let mut trace = Default::default();
-            loss.value(
-                net.forward_trace(&input, Pass::train(0), &mut trace),
-                &targets,
-            )
-        },
-        GradCheckOptions::default(),
-    );
-    assert!(report.max_relative_error <= 1e-6, "{report:?}");
+    assert_training_pass_gradients("leading", &mut network, &loss, &input, &targets);
 }
 
 #[test]
@@ -136,17 +107,7 @@ fn dense_weights_do_not_depend_on_the_other_steps() {
 
 /// 600 samples whose class is the largest of four sums of features.
 fn data() -> Dataset<f32, 16, 4> {
-    let mut rng = StdRng::seed_from_u64(1);
-    let inputs = Batch::from_fn(600, |_, _| rng.random_range(-1.0..1.0));
-    let labels: Vec<u8> = (0..600)
-        .map(|c| {
-            let sums: Vec<f32> = (0..4)
-                .map(|k| (0..4).map(|i| inputs[(4 * k + i, c)]).sum())
-                .collect();
-            (0..4).max_by(|&a, &b| sums[a].total_cmp(&sums[b])).unwrap() as u8
-        })
-        .collect();
-    Dataset::new(inputs, one_hot(&labels))
+    largest_of_four_sums(&mut StdRng::seed_from_u64(1), 600)
 }
 
 #[test]
