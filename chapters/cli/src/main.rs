@@ -26,8 +26,15 @@ fn main() -> ExitCode {
     }
     .or(cli.run.threads)
     .map_or_else(default_threads, |threads| threads as usize);
-    match Threads::new(threads) {
-        Ok(pool) => pool.run(|| run(cli)),
+    // On one thread the command runs on this one (the global pool, of one thread, is never
+    // handed work: see `parallel::tasks`).
+    let pool = match threads {
+        1 => nabla::parallel::set_threads(1).map(|()| None),
+        _ => Threads::new(threads).map(Some),
+    };
+    match pool {
+        Ok(Some(pool)) => pool.run(|| run(cli)),
+        Ok(None) => run(cli),
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
