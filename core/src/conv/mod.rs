@@ -43,8 +43,11 @@
 //! sums over samples, `∂L/∂W` and `∂L/∂b`, are added up per block into the block's own buffers
 //! and then over the blocks in block order, so the numbers do not depend on the thread count.
 
+mod cache;
 mod im2col;
 
+pub use self::cache::ConvCache;
+use self::cache::{BlockScratch, Scratch, add_in_order, ensure_len};
 use self::im2col::Geometry;
 use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
@@ -55,7 +58,7 @@ use crate::{HeapMatrix, Scalar, linalg};
 use nalgebra::{Const, Dyn, OMatrix};
 use rand::Rng;
 use rayon::prelude::*;
-use std::sync::{Mutex, PoisonError};
+use std::sync::PoisonError;
 
 /// A convolution from `C_IN × H × W` images (`IN = C_IN·H·W` features) to `C_OUT × H_OUT ×
 /// W_OUT` images (`OUT` features), kernels `K × K`, zero padding `P`, stride 1; see the module
@@ -145,79 +148,6 @@ impl<
             out_height: Self::H_OUT,
             out_width: Self::W_OUT,
         }
-    }
-}
-
-/// What [`Conv2d`] keeps from a forward pass, and the scratch space of its backward pass.
-#[derive(Debug)]
-pub struct ConvCache<T: Scalar, const OUT: usize> {
-    /// The output `z`, in the batch layout.
-    pub output: Batch<T, OUT>,
-    /// The unrolled input `X̃` (see `im2col`), one sample after another: `C_IN·K·K` rows of
-    /// `H_OUT·W_OUT` each.
-    pub columns: Vec<T>,
-    /// Scratch for the backward pass, which borrows the cache immutably (hence the lock; it is
-    /// never contended).
-    scratch: Mutex<Scratch<T>>,
-}
-
-/// The scratch buffers of a [`ConvCache`].
-#[derive(Clone, Debug, Default)]
-struct Scratch<T> {
-    /// `Wᵀ`, `C_IN·K·K × C_OUT` column-major: `W` with its rows contiguous, so that
-    /// matrixmultiply packs it by copying runs rather than gathering single entries.
-    weight_transposed: Vec<T>,
-    /// The buffers of each block of the batch (see [`crate::parallel`]), in block order.
-    blocks: Vec<BlockScratch<T>>,
-}
-
-/// The backward pass's buffers for one block of samples.
-#[derive(Clone, Debug, Default)]
-struct BlockScratch<T> {
-    /// The block's part of `∂L/∂W`: its samples' `δ X̃ᵀ` added up.
-    weight_gradient: Vec<T>,
-    /// The block's part of `∂L/∂b`.
-    bias_gradient: Vec<T>,
-    /// One sample's `X̃` with its taps contiguous: `C_IN·K·K × H_OUT·W_OUT`, column-major.
-    columns_by_tap: Vec<T>,
-    /// One sample's `∂L/∂X̃ = Wᵀ δ`, laid out like its `X̃`.
-    column_gradient: Vec<T>,
-}
-
-impl<T: Scalar, const OUT: usize> Default for ConvCache<T, OUT> {
-    fn default() -> Self {
-        Self {
-            output: Batch::zeros(0),
-            columns: Vec::new(),
-            scratch: Mutex::new(Scratch::default()),
-        }
-    }
-}
-
-impl<T: Scalar, const OUT: usize> Clone for ConvCache<T, OUT> {
-    fn clone(&self) -> Self {
-        let scratch = self.scratch.lock().unwrap_or_else(PoisonError::into_inner);
-        Self {
-            output: self.output.clone(),
-            columns: self.columns.clone(),
-            scratch: Mutex::new(scratch.clone()),
-        }
-    }
-}
-
-/// Resizes `buffer` to `len` (allocating only when it grows past its capacity).
-fn ensure_len<T: Scalar>(buffer: &mut Vec<T>, len: usize) {
-    buffer.resize(len, T::zero());
-}
-
-/// Sets `total` to the sum of `parts`, added in order (the first part copied, the others added).
-fn add_in_order<'a, T: Scalar>(total: &mut [T], mut parts: impl Iterator<Item = &'a [T]>) {
-    match parts.next() {
-        Some(first) => total.copy_from_slice(first),
-        None => total.fill(T::zero()),
-    }
-    for part in parts {
-        total.iter_mut().zip(part).for_each(|(t, &p)| *t += p);
     }
 }
 
