@@ -176,60 +176,44 @@ pub fn run(cnn: &Trained, splits: &Splits, session: &mut Session) -> ChapterResu
         both + only_cnn,
         both + only_mlp,
     )?;
-    if let Some(path) = session.figure("ch13-misclassified.png")? {
-        let pixels = &mlp.digits.test.pixels;
-        let errors: Vec<usize> = test
-            .clone()
-            .filter(|&i| wrong(&cnn.predictions, i))
-            .take(32)
-            .collect();
-        plot::digit_grid(
-            &path,
-            &DigitGrid {
-                title: "CNN's errors: true → CNN (MLP's answer)".into(),
+    let pixels = &mlp.digits.test.pixels;
+    let (cnn_answers, mlp_answers) = (&cnn.predictions[..], &mlp_predictions[..]);
+    let grids = [
+        (
+            "ch13-misclassified.png",
+            "CNN's errors: true → CNN (MLP's answer)",
+            cnn_answers,
+            mlp_answers,
+        ),
+        (
+            "ch13-mlp-misclassified.png",
+            "MLP's errors: true → MLP (CNN's answer)",
+            mlp_answers,
+            cnn_answers,
+        ),
+    ];
+    for (file, title, answers, other) in grids {
+        if let Some(path) = session.figure(file)? {
+            // The first 32 test digits that `answers` gets wrong, with the other network's answer.
+            let errors: Vec<usize> = test
+                .clone()
+                .filter(|&i| wrong(answers, i))
+                .take(32)
+                .collect();
+            let grid = DigitGrid {
+                title: title.into(),
                 images: errors
                     .iter()
                     .map(|&i| &pixels[i * PIXELS..(i + 1) * PIXELS])
                     .collect(),
                 captions: errors
                     .iter()
-                    .map(|&i| {
-                        format!(
-                            "{} → {} ({})",
-                            labels[i], cnn.predictions[i], mlp_predictions[i]
-                        )
-                    })
+                    .map(|&i| format!("{} → {} ({})", labels[i], answers[i], other[i]))
                     .collect(),
                 columns: 8,
-            },
-        )?;
-    }
-    if let Some(path) = session.figure("ch13-mlp-misclassified.png")? {
-        let pixels = &mlp.digits.test.pixels;
-        let errors: Vec<usize> = test
-            .filter(|&i| wrong(&mlp_predictions, i))
-            .take(32)
-            .collect();
-        plot::digit_grid(
-            &path,
-            &DigitGrid {
-                title: "MLP's errors: true → MLP (CNN's answer)".into(),
-                images: errors
-                    .iter()
-                    .map(|&i| &pixels[i * PIXELS..(i + 1) * PIXELS])
-                    .collect(),
-                captions: errors
-                    .iter()
-                    .map(|&i| {
-                        format!(
-                            "{} → {} ({})",
-                            labels[i], mlp_predictions[i], cnn.predictions[i]
-                        )
-                    })
-                    .collect(),
-                columns: 8,
-            },
-        )?;
+            };
+            plot::digit_grid(&path, &grid)?;
+        }
     }
     Ok(())
 }
