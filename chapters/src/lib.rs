@@ -22,6 +22,7 @@ pub mod ch13_convolutions;
 pub mod cnn;
 pub mod hand_wired;
 pub mod headline;
+pub mod parts;
 pub mod predict;
 pub mod preflight;
 pub mod progress;

@@ -186,6 +186,9 @@ pub(crate) enum BenchModel {
     Cnn,
     /// Chapter 13's smaller CNN, `LeNet` (8 and 16 channels).
     Lenet,
+    /// The headline MLP's training step, timed part by part (gathering, each layer's
+    /// passes, the loss, the optimizer).
+    Parts,
 }
 
 impl BenchModel {
@@ -193,6 +196,7 @@ impl BenchModel {
     pub(crate) fn default_epochs(self) -> u32 {
         match self {
             BenchModel::Mlp => DEFAULT_EPOCHS,
+            BenchModel::Parts => 4,
             BenchModel::Cnn | BenchModel::Lenet => 3,
         }
     }

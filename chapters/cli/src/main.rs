@@ -256,6 +256,36 @@ fn train(
     Ok(())
 }
 
+/// `nabla bench --model parts`: the headline MLP's training step, part by part.
+fn bench_parts(config: &headline::RunConfig, epochs: &str, threads: &str) -> CommandResult {
+    println!(
+        "benchmark: {epochs} of the headline recipe on {threads} (batch {}), each part of the \
+         training step timed",
+        config.batch_size
+    );
+    let times = chapters::parts::time_parts(config)?;
+    let line: Vec<String> = times
+        .epoch_seconds
+        .iter()
+        .map(|s| format!("{s:.3}"))
+        .collect();
+    println!("epochs {} s", line.join(" "));
+    println!(
+        "{:>8}  part (median over the epochs after the first)",
+        "µs/step"
+    );
+    for (part, micros) in chapters::parts::PARTS.iter().zip(&times.micros_per_step) {
+        println!("{micros:>8.1}  {part}");
+    }
+    let step: f64 = times.micros_per_step.iter().sum();
+    println!(
+        "{step:>8.1}  the whole step: {:.3} s per epoch of {} steps",
+        step * 1e-6 * times.steps_per_epoch as f64,
+        times.steps_per_epoch
+    );
+    Ok(())
+}
+
 /// `nabla bench`: times training epochs of the MLP (both versions, alternating) or the CNN.
 fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
     use chapters::bench::Implementation::{HandWired, LeNet, Macro, WideLeNet};
@@ -264,6 +294,7 @@ fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
     let epochs = headline::count(config.epochs, "training epoch", "training epochs");
     let threads = headline::count(nabla::parallel::threads(), "thread", "threads");
     let implementations: &[_] = match model {
+        BenchModel::Parts => return bench_parts(&config, &epochs, &threads),
         BenchModel::Mlp => {
             println!(
                 "benchmark: {epochs} of the headline recipe (batch {}; dense layers use one \
