@@ -3,11 +3,15 @@
 //! With a batch `X` (one sample per column) the forward pass is `Z = W X + b 1ᵀ`. Given the
 //! layer's error `δ = ∂L/∂Z`, backpropagation needs three products:
 //! `∂L/∂W = δ Xᵀ`, `∂L/∂b = δ 1` (row sums) and `∂L/∂X = Wᵀ δ`.
+//!
+//! A large product is cut into column ranges that the threads share ([`crate::parallel`]):
+//! `Z` and `∂L/∂X` by samples, `∂L/∂W` by input features. Every entry is still computed by the
+//! same kernel in the same order, so the thread count changes the time, not the numbers.
 
 use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
 use crate::network::{Parameters, TensorSpec};
-use crate::{HeapMatrix, Scalar, linalg};
+use crate::{HeapMatrix, Scalar, linalg, parallel};
 use rand::Rng;
 
 /// A fully connected layer from `IN` inputs to `OUT` outputs.
@@ -38,22 +42,18 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     // ANCHOR: forward
     /// `z = W x + b` for every column of `input`, written into `weighted_input`.
     pub fn forward_into(&self, input: &Batch<T, IN>, weighted_input: &mut Batch<T, OUT>) {
-        let samples = input.ncols();
-        ensure_columns(weighted_input, samples);
+        ensure_columns(weighted_input, input.ncols());
+        // The threads share the samples, each computing its columns of Z = W X + b 1ᵀ.
         let out = weighted_input.as_mut_slice();
-        linalg::mul(
-            out,
-            self.weights.as_slice(),
-            input.as_slice(),
-            OUT,
-            IN,
-            samples,
-        );
-        for column in out.chunks_exact_mut(OUT) {
-            for (z, &b) in column.iter_mut().zip(self.bias.as_slice()) {
-                *z += b;
+        parallel::column_runs(out, OUT, Self::min_samples(), |samples, out| {
+            let input = &input.as_slice()[samples.start * IN..samples.end * IN];
+            linalg::mul(out, self.weights.as_slice(), input, OUT, IN, samples.len());
+            for column in out.chunks_exact_mut(OUT) {
+                for (z, &b) in column.iter_mut().zip(self.bias.as_slice()) {
+                    *z += b;
+                }
             }
-        }
+        });
     }
     // ANCHOR_END: forward
 
@@ -80,14 +80,13 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     ) {
         let samples = input.ncols();
         assert_eq!(delta.ncols(), samples, "delta and input batch sizes differ");
-        linalg::mul_transpose_b(
-            gradients.weights.as_mut_slice(),
-            delta.as_slice(),
-            input.as_slice(),
-            OUT,
-            samples,
-            IN,
-        );
+        // ∂L/∂W = δ Xᵀ: the threads share its columns, one per input feature.
+        let min_features = parallel::min_columns(OUT * samples).max(linalg::FAST_KERNEL_MIN);
+        let weights_gradient = gradients.weights.as_mut_slice();
+        parallel::column_runs(weights_gradient, OUT, min_features, |features, out| {
+            let (delta, input) = (delta.as_slice(), input.as_slice());
+            linalg::mul_transpose_b_columns(out, delta, input, (OUT, samples, IN), features);
+        });
         let bias_gradient = gradients.bias.as_mut_slice();
         bias_gradient.fill(T::zero());
         for column in delta.as_slice().chunks_exact(OUT) {
@@ -97,17 +96,23 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         }
         if let Some(input_gradient) = input_gradient {
             ensure_columns(input_gradient, samples);
-            linalg::mul_transpose_a(
-                input_gradient.as_mut_slice(),
-                self.weights.as_slice(),
-                delta.as_slice(),
-                IN,
-                OUT,
-                samples,
-            );
+            // ∂L/∂X = Wᵀ δ: the threads share the samples.
+            let out = input_gradient.as_mut_slice();
+            parallel::column_runs(out, IN, Self::min_samples(), |samples, out| {
+                let delta = &delta.as_slice()[samples.start * OUT..samples.end * OUT];
+                let weights = self.weights.as_slice();
+                linalg::mul_transpose_a(out, weights, delta, IN, OUT, samples.len());
+            });
         }
     }
     // ANCHOR_END: backward
+}
+
+impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
+    /// The fewest samples worth a thread of their own in this layer's products.
+    fn min_samples() -> usize {
+        parallel::min_columns(IN * OUT).max(linalg::FAST_KERNEL_MIN)
+    }
 }
 
 impl<T: Scalar, const IN: usize, const OUT: usize> Parameters<T> for Dense<T, IN, OUT> {

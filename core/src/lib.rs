@@ -40,6 +40,7 @@ pub mod pool;
 pub mod regularize;
 pub mod scalar;
 pub mod schedule;
+pub mod simd;
 pub mod train;
 
 pub use batch::Batch;

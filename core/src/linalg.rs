@@ -19,15 +19,38 @@ pub fn mul<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: us
 
 /// `out ← a · bᵀ`, where `a` is `m × k`, `b` is `n × k` and `out` is `m × n`.
 pub fn mul_transpose_b<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
-    if uses_fast_kernel(m, k, n) {
+    mul_transpose_b_columns(out, a, b, (m, k, n), 0..n);
+}
+
+/// Columns `columns` of `a · bᵀ` (where `a` is `m × k` and `b` is `n × k`) into `out`, which is
+/// `m × columns.len()`: the products of `a` with rows `columns` of `b`. Each entry is computed
+/// as in the whole product, so a product cut into column ranges, each computed on its own,
+/// gives the whole product's numbers.
+///
+/// # Panics
+/// If `columns` reaches past `n`.
+pub fn mul_transpose_b_columns<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    (m, k, n): (usize, usize, usize),
+    columns: std::ops::Range<usize>,
+) {
+    assert!(
+        columns.end <= n,
+        "columns {columns:?} outside the {n} of the product"
+    );
+    let width = columns.len();
+    let b = &b[columns.start..];
+    if uses_fast_kernel(m, k, width) {
         let a = DMatrixView::from_slice(a, m, k);
         let b_transposed =
-            MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(n), Dyn(n), Dyn(1));
-        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b_transposed, T::zero());
+            MatrixView::from_slice_with_strides_generic(b, Dyn(k), Dyn(width), Dyn(n), Dyn(1));
+        DMatrixViewMut::from_slice(out, m, width).gemm(T::one(), &a, &b_transposed, T::zero());
     } else {
         small_product(
             out,
-            (m, k, n),
+            (m, k, width),
             T::zero(),
             |i, l| a[i + l * m],
             |l, j| b[j + l * n],
@@ -133,12 +156,17 @@ pub fn sum<T: Scalar>(values: &[T]) -> T {
     lanes.iter().fold(rest, |sum, &lane| sum + lane)
 }
 
+/// The smallest dimension nalgebra sends to `matrixmultiply` (see [`uses_fast_kernel`]): a
+/// product cut into pieces computes each piece with the same kernel as the whole when no piece
+/// is narrower.
+pub const FAST_KERNEL_MIN: usize = 6;
+
 /// Whether nalgebra sends an `m × k` by `k × n` product to `matrixmultiply`: it does when every
 /// dimension exceeds 5. Below that it uses a column-by-column loop which (in nalgebra 0.35)
 /// mishandles views whose rows are not contiguous, such as our transposes, so those small
 /// products are computed by [`small_product`] instead.
 fn uses_fast_kernel(m: usize, k: usize, n: usize) -> bool {
-    m > 5 && k > 5 && n > 5
+    m >= FAST_KERNEL_MIN && k >= FAST_KERNEL_MIN && n >= FAST_KERNEL_MIN
 }
 
 /// `out[i, j] ← beta · out[i, j] + Σ_l a(i, l) b(l, j)` by definition, for small products
@@ -202,6 +230,22 @@ mod tests {
         let mut transposed = vec![0.0; m * k];
         transpose(&mut transposed, a.as_slice(), m, k);
         assert_eq!(DMatrix::from_column_slice(k, m, &transposed), at);
+    }
+
+    #[test]
+    fn a_product_cut_into_column_ranges_is_the_same_numbers() {
+        // Pieces of at least 6 columns, as the parallel passes cut them: the same kernel.
+        for (m, k, n, cut) in [(9, 11, 14, 6), (128, 64, 784, 392), (10, 7, 13, 7)] {
+            let a = sample(m, k, 0.3);
+            let b = sample(n, k, 0.7);
+            let mut whole = vec![0.0; m * n];
+            mul_transpose_b(&mut whole, a.as_slice(), b.as_slice(), m, k, n);
+            let mut pieces = vec![0.0; m * n];
+            let (left, right) = pieces.split_at_mut(m * cut);
+            mul_transpose_b_columns(left, a.as_slice(), b.as_slice(), (m, k, n), 0..cut);
+            mul_transpose_b_columns(right, a.as_slice(), b.as_slice(), (m, k, n), cut..n);
+            assert_eq!(pieces, whole, "{m} × {k} × {n} cut after column {cut}");
+        }
     }
 
     #[test]

@@ -17,7 +17,9 @@
 //! pass to the pool and waiting.
 
 use crate::{Error, Result};
-use rayon::iter::{IndexedParallelIterator, MinLen};
+use rayon::iter::{IndexedParallelIterator, MinLen, ParallelIterator};
+use rayon::slice::ParallelSliceMut;
+use std::ops::Range;
 
 /// The samples in one block of a batch (the last block may have fewer).
 pub const BLOCK: usize = 16;
@@ -33,6 +35,51 @@ pub fn blocks(samples: usize) -> usize {
 pub fn piece_samples(features: usize) -> usize {
     const MIN_ENTRIES: usize = 1 << 14;
     BLOCK.max(MIN_ENTRIES.div_ceil(features.max(1)))
+}
+
+/// How many of `items` (samples, columns, parameters) one thread takes in a pass that splits
+/// them evenly: about one run per thread, every run (the last included) at least `min_items`
+/// long, so that a small pass stays whole on the calling thread. Such a pass must compute each
+/// item by the same operations wherever the cuts fall (a matrix product cut into column ranges,
+/// an elementwise update), so that the thread count changes only who computes what.
+pub fn even_piece(items: usize, min_items: usize) -> usize {
+    let min_items = min_items.max(1);
+    let mut runs = threads().min(items / min_items).max(1);
+    loop {
+        let piece = items.div_ceil(runs).max(1);
+        let last = items - (items.div_ceil(piece).max(1) - 1) * piece;
+        if runs == 1 || last >= min_items {
+            return piece;
+        }
+        runs -= 1;
+    }
+}
+
+/// The number of columns of a product that are worth a thread of their own, when each column
+/// costs `work` multiply-adds: enough for 2¹⁹ (about 10 µs of a core), so that the split pays
+/// for waking another thread.
+pub fn min_columns(work: usize) -> usize {
+    const MIN_WORK: usize = 1 << 19;
+    MIN_WORK.div_ceil(work.max(1))
+}
+
+/// Runs `work(columns, out)` on runs of the columns of `out` (a column-major matrix with
+/// `column_len` entries per column), which the threads share: each run gets the range of
+/// columns it covers and its part of `out`. The runs are cut by [`even_piece`], at least
+/// `min_columns` wide.
+pub fn column_runs<T: Send>(
+    out: &mut [T],
+    column_len: usize,
+    min_columns: usize,
+    work: impl Fn(Range<usize>, &mut [T]) + Sync,
+) {
+    let column_len = column_len.max(1);
+    let piece = even_piece(out.len() / column_len, min_columns);
+    let runs = out.par_chunks_mut(column_len * piece).enumerate();
+    tasks(runs).for_each(|(run, out)| {
+        let first = run * piece;
+        work(first..first + out.len() / column_len, out);
+    });
 }
 
 // ANCHOR: tasks
@@ -99,6 +146,21 @@ mod tests {
         assert_eq!(blocks(BLOCK), 1);
         assert_eq!(blocks(BLOCK + 1), 2);
         assert_eq!(blocks(64), 64 / BLOCK);
+    }
+
+    #[test]
+    fn an_even_split_gives_each_thread_a_share_but_keeps_small_passes_whole() {
+        let pool = Threads::new(2).unwrap();
+        assert_eq!(pool.run(|| even_piece(64, 1)), 32);
+        assert_eq!(pool.run(|| even_piece(65, 1)), 33);
+        assert_eq!(pool.run(|| even_piece(64, 40)), 64);
+        // Seven threads cannot give 25 items in runs of at least 6: four runs (7, 7, 7, 4) would
+        // leave a short one, three (9, 9, 7) do not.
+        assert_eq!(Threads::new(7).unwrap().run(|| even_piece(25, 6)), 9);
+        assert_eq!(pool.run(|| even_piece(0, 0)), 1);
+        assert_eq!(Threads::new(1).unwrap().run(|| even_piece(64, 1)), 64);
+        assert_eq!(min_columns(128 * 784), 6);
+        assert_eq!(min_columns(0), 1 << 19);
     }
 
     #[test]

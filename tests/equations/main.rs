@@ -14,3 +14,4 @@ mod macro_layers;
 mod network;
 mod pool;
 mod properties;
+mod threads;

@@ -12,7 +12,8 @@
 //! `θ ← θ − η_t m / (√v + ε̂)`, `η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `ε̂ = ε √(1 − β₂ᵗ)`.
 
 use super::{Optimizer, OptimizerState, state_for};
-use crate::Scalar;
+use crate::{Scalar, parallel, simd};
+use rayon::prelude::*;
 
 /// The Adam optimizer (Kingma & Ba, 2015) with bias correction.
 #[derive(Clone, Debug)]
@@ -84,22 +85,51 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         let t = self.steps.max(1);
         let correction1 = 1.0 - self.beta1.powi(t);
         let correction2 = (1.0 - self.beta2.powi(t)).sqrt();
-        let step = T::of(self.learning_rate * correction2 / correction1);
-        let epsilon = T::of(self.epsilon * correction2);
-        let (beta1, beta2) = (T::of(self.beta1), T::of(self.beta2));
-        let (keep1, keep2) = (T::one() - beta1, T::one() - beta2);
+        let rule = Rule {
+            step: T::of(self.learning_rate * correction2 / correction1),
+            epsilon: T::of(self.epsilon * correction2),
+            beta1: T::of(self.beta1),
+            beta2: T::of(self.beta2),
+        };
         let m = state_for(&mut self.first_moments, slot, parameters.len());
         let v = state_for(&mut self.second_moments, slot, parameters.len());
-        for (((theta, m), v), &g) in parameters
-            .iter_mut()
-            .zip(m.iter_mut())
-            .zip(v.iter_mut())
-            .zip(gradients)
-        {
-            *m = beta1 * *m + keep1 * g;
-            *v = beta2 * *v + keep2 * g * g;
-            *theta -= step * *m / (v.sqrt() + epsilon);
-        }
+        // The threads share the parameters, each updating a run of them.
+        let piece = parallel::even_piece(parameters.len(), MIN_RUN);
+        let runs = (parameters.par_chunks_mut(piece))
+            .zip(m.par_chunks_mut(piece))
+            .zip(v.par_chunks_mut(piece))
+            .zip(gradients.par_chunks(piece));
+        parallel::tasks(runs).for_each(|(((theta, m), v), g)| {
+            simd::vectorized(|| rule.apply(theta, m, v, g));
+        });
     }
     // ANCHOR_END: update
+}
+
+/// The fewest parameters worth a thread of their own.
+const MIN_RUN: usize = 1 << 14;
+
+/// One step's constants: `θ ← θ − step · m / (√v + ε)`, with the bias corrections folded into
+/// `step` and `ε`.
+#[derive(Clone, Copy)]
+struct Rule<T> {
+    step: T,
+    epsilon: T,
+    beta1: T,
+    beta2: T,
+}
+
+impl<T: Scalar> Rule<T> {
+    // ANCHOR: rule
+    /// Updates a run of parameters `θ` with their moments `m` and `v` and gradients `g`.
+    #[inline(always)]
+    fn apply(self, theta: &mut [T], m: &mut [T], v: &mut [T], g: &[T]) {
+        let (keep1, keep2) = (T::one() - self.beta1, T::one() - self.beta2);
+        for (((theta, m), v), &g) in theta.iter_mut().zip(m).zip(v).zip(g) {
+            *m = self.beta1 * *m + keep1 * g;
+            *v = self.beta2 * *v + keep2 * g * g;
+            *theta -= self.step * *m / (v.sqrt() + self.epsilon);
+        }
+    }
+    // ANCHOR_END: rule
 }
