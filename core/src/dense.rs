@@ -42,18 +42,17 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     // ANCHOR: forward
     /// `z = W x + b` for every column of `input`, written into `weighted_input`.
     pub fn forward_into(&self, input: &Batch<T, IN>, weighted_input: &mut Batch<T, OUT>) {
-        ensure_columns(weighted_input, input.ncols());
-        // The threads share the samples, each computing its columns of Z = W X + b 1ᵀ.
+        let samples = input.ncols();
+        ensure_columns(weighted_input, samples);
         let out = weighted_input.as_mut_slice();
-        parallel::column_runs(out, OUT, Self::min_samples(), |samples, out| {
-            let input = &input.as_slice()[samples.start * IN..samples.end * IN];
-            linalg::mul(out, self.weights.as_slice(), input, OUT, IN, samples.len());
-            for column in out.chunks_exact_mut(OUT) {
-                for (z, &b) in column.iter_mut().zip(self.bias.as_slice()) {
-                    *z += b;
-                }
+        // Z = W X, the sum over the inputs cut into runs that the threads share.
+        let shape = (OUT, IN, samples);
+        linalg::mul_in_runs(out, self.weights.as_slice(), input.as_slice(), shape, Self::run());
+        for column in out.chunks_exact_mut(OUT) {
+            for (z, &b) in column.iter_mut().zip(self.bias.as_slice()) {
+                *z += b;
             }
-        });
+        }
     }
     // ANCHOR_END: forward
 
@@ -109,6 +108,19 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
 }
 
 impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
+    /// How many inputs one run of the forward product sums over: a quarter of them in a large
+    /// layer (at least 2¹⁵ weights), so that each of up to four threads reads only its quarter
+    /// of `W` (the quarter it also updates in the optimizer's step, when the threads split
+    /// the weights the same way); all of them in a small one.
+    fn run() -> usize {
+        const LARGE: usize = 1 << 15;
+        if IN * OUT >= LARGE {
+            IN.div_ceil(4).max(linalg::FAST_KERNEL_MIN)
+        } else {
+            IN
+        }
+    }
+
     /// The fewest samples worth a thread of their own in this layer's products.
     fn min_samples() -> usize {
         parallel::min_columns(IN * OUT).max(linalg::FAST_KERNEL_MIN)

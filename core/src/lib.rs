@@ -40,6 +40,7 @@ pub mod pool;
 pub mod regularize;
 pub mod scalar;
 pub mod schedule;
+pub mod scratch;
 pub mod simd;
 pub mod train;
 

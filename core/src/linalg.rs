@@ -7,14 +7,77 @@
 //! views (transposes are just views with swapped strides, never copies) and writes into `out`
 //! without allocating.
 
-use crate::Scalar;
+use crate::{Scalar, parallel, scratch, simd};
 use nalgebra::{DMatrixView, DMatrixViewMut, Dyn, MatrixView};
+use rayon::prelude::*;
 
 /// `out ← a · b`, where `a` is `m × k`, `b` is `k × n` and `out` is `m × n`.
 pub fn mul<T: Scalar>(out: &mut [T], a: &[T], b: &[T], m: usize, k: usize, n: usize) {
     let a = DMatrixView::from_slice(a, m, k);
     let b = DMatrixView::from_slice(b, k, n);
     DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b, T::zero());
+}
+
+/// `out ← a · b` like [`mul`], with the sum over `k` cut into runs of `block` (the last may
+/// be shorter) that the threads share: each run's product `a[:, run] · b[run, :]` is computed
+/// on its own, and the products are added to the first in run order. The runs depend on
+/// `block` alone, so the numbers are the same on any number of threads; they differ from
+/// [`mul`]'s in the last bits, as any sum added in another order does.
+pub fn mul_in_runs<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    (m, k, n): (usize, usize, usize),
+    block: usize,
+) {
+    let runs = k.div_ceil(block.max(1));
+    if runs <= 1 {
+        return mul(out, a, b, m, k, n);
+    }
+    let size = m * n;
+    scratch::with_buffer((runs - 1) * size, |partials: &mut [T]| {
+        let mut targets: Vec<&mut [T]> = std::iter::once(&mut *out)
+            .chain(partials.chunks_exact_mut(size))
+            .collect();
+        parallel::tasks(targets.par_iter_mut().enumerate()).for_each(|(run, target)| {
+            let inner = run * block..(k.min((run + 1) * block));
+            mul_run(target, a, b, (m, k, n), inner);
+        });
+        for partial in partials.chunks_exact(size) {
+            simd::vectorized(|| add_assign(out, partial));
+        }
+    });
+}
+
+/// `out ← a[:, inner] · b[inner, :]`: the part of `a · b` that a run of the inner dimension
+/// contributes (`a` is `m × k`, `b` is `k × n`).
+fn mul_run<T: Scalar>(
+    out: &mut [T],
+    a: &[T],
+    b: &[T],
+    (m, k, n): (usize, usize, usize),
+    inner: std::ops::Range<usize>,
+) {
+    let len = inner.len();
+    let a = &a[inner.start * m..inner.end * m];
+    let b = &b[inner.start..];
+    if uses_fast_kernel(m, len, n) {
+        let a = DMatrixView::from_slice(a, m, len);
+        let b = MatrixView::from_slice_with_strides_generic(b, Dyn(len), Dyn(n), Dyn(1), Dyn(k));
+        DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b, T::zero());
+    } else {
+        small_product(out, (m, len, n), T::zero(), |i, l| a[i + l * m], |l, j| {
+            b[l + j * k]
+        });
+    }
+}
+
+/// `out ← out + x`, entry by entry.
+#[inline(always)]
+fn add_assign<T: Scalar>(out: &mut [T], x: &[T]) {
+    for (o, &x) in out.iter_mut().zip(x) {
+        *o += x;
+    }
 }
 
 /// `out ← a · bᵀ`, where `a` is `m × k`, `b` is `n × k` and `out` is `m × n`.
@@ -230,6 +293,27 @@ mod tests {
         let mut transposed = vec![0.0; m * k];
         transpose(&mut transposed, a.as_slice(), m, k);
         assert_eq!(DMatrix::from_column_slice(k, m, &transposed), at);
+    }
+
+    #[test]
+    fn a_product_summed_in_runs_is_the_product_and_the_same_bits_on_any_thread_count() {
+        for (m, k, n, block) in [(9, 40, 7, 10), (12, 33, 8, 8), (3, 20, 2, 6), (9, 11, 7, 20)] {
+            let a = sample(m, k, 0.3);
+            let b = sample(k, n, 0.7);
+            let expected = &a * &b;
+            let on = |threads: usize| {
+                crate::parallel::Threads::new(threads).unwrap().run(|| {
+                    let mut out = vec![f64::NAN; m * n];
+                    mul_in_runs(&mut out, a.as_slice(), b.as_slice(), (m, k, n), block);
+                    out
+                })
+            };
+            let one = on(1);
+            assert!((DMatrix::from_column_slice(m, n, &one) - &expected).amax() < 1e-12);
+            for threads in [2, 3] {
+                assert_eq!(on(threads), one, "{threads} threads, {m} × {k} × {n} in runs of {block}");
+            }
+        }
     }
 
     #[test]
