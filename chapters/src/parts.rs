@@ -174,6 +174,8 @@ pub fn time_parts(config: &RunConfig) -> Result<PartTimes> {
     let mut per_epoch = Vec::new();
     for epoch in 1..=config.epochs {
         let order = shuffled_indices(train.len(), &mut rng);
+        // As in `Trainer::epoch`: the other threads wait for each parallel pass awake.
+        let _awake = nabla::parallel::Awake::new();
         for (batch, indices) in order.chunks(config.batch_size.max(1)).enumerate() {
             let loss = timer.step(&mut network, &mut optimizer, &train, indices);
             if !loss.is_finite() {

@@ -47,7 +47,13 @@ impl<T: Scalar, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         let out = weighted_input.as_mut_slice();
         // Z = W X, the sum over the inputs cut into runs that the threads share.
         let shape = (OUT, IN, samples);
-        linalg::mul_in_runs(out, self.weights.as_slice(), input.as_slice(), shape, Self::run());
+        linalg::mul_in_runs(
+            out,
+            self.weights.as_slice(),
+            input.as_slice(),
+            shape,
+            Self::run(),
+        );
         for column in out.chunks_exact_mut(OUT) {
             for (z, &b) in column.iter_mut().zip(self.bias.as_slice()) {
                 *z += b;

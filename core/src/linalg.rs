@@ -66,9 +66,13 @@ fn mul_run<T: Scalar>(
         let b = MatrixView::from_slice_with_strides_generic(b, Dyn(len), Dyn(n), Dyn(1), Dyn(k));
         DMatrixViewMut::from_slice(out, m, n).gemm(T::one(), &a, &b, T::zero());
     } else {
-        small_product(out, (m, len, n), T::zero(), |i, l| a[i + l * m], |l, j| {
-            b[l + j * k]
-        });
+        small_product(
+            out,
+            (m, len, n),
+            T::zero(),
+            |i, l| a[i + l * m],
+            |l, j| b[l + j * k],
+        );
     }
 }
 
@@ -297,7 +301,12 @@ mod tests {
 
     #[test]
     fn a_product_summed_in_runs_is_the_product_and_the_same_bits_on_any_thread_count() {
-        for (m, k, n, block) in [(9, 40, 7, 10), (12, 33, 8, 8), (3, 20, 2, 6), (9, 11, 7, 20)] {
+        for (m, k, n, block) in [
+            (9, 40, 7, 10),
+            (12, 33, 8, 8),
+            (3, 20, 2, 6),
+            (9, 11, 7, 20),
+        ] {
             let a = sample(m, k, 0.3);
             let b = sample(k, n, 0.7);
             let expected = &a * &b;
@@ -311,7 +320,11 @@ mod tests {
             let one = on(1);
             assert!((DMatrix::from_column_slice(m, n, &one) - &expected).amax() < 1e-12);
             for threads in [2, 3] {
-                assert_eq!(on(threads), one, "{threads} threads, {m} × {k} × {n} in runs of {block}");
+                assert_eq!(
+                    on(threads),
+                    one,
+                    "{threads} threads, {m} × {k} × {n} in runs of {block}"
+                );
             }
         }
     }

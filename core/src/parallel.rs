@@ -20,6 +20,8 @@ use crate::{Error, Result};
 use rayon::iter::{IndexedParallelIterator, MinLen, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The samples in one block of a batch (the last block may have fewer).
 pub const BLOCK: usize = 16;
@@ -91,6 +93,61 @@ pub fn tasks<I: IndexedParallelIterator>(pieces: I) -> MinLen<I> {
     pieces.with_min_len(min_len)
 }
 // ANCHOR_END: tasks
+
+/// Keeps the pool's other threads looking for work, spinning instead of falling asleep, for as
+/// long as it lives: created around a training epoch, whose parallel passes come every few
+/// tens of microseconds with serial work between them.
+///
+/// A rayon thread that finds no work sleeps after some tens of microseconds, and waking it
+/// costs as much again: at every pass, with the serial parts of a training step about that
+/// long. So while an `Awake` lives, each other thread of the pool runs a task that asks for
+/// work ([`rayon::yield_now`]) in a loop, taking each pass's share as soon as it is offered,
+/// and spins on its core between passes, as OpenMP's threads do while they wait. It does
+/// nothing outside a pool or with one thread.
+#[derive(Debug)]
+pub struct Awake {
+    stop: Arc<AtomicBool>,
+}
+
+impl Awake {
+    /// Starts the other threads spinning; they stop when this value is dropped.
+    #[must_use = "the threads stop spinning as soon as the value is dropped"]
+    pub fn new() -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Some(home) = rayon::current_thread_index() {
+            for _ in 1..threads() {
+                let stop = Arc::clone(&stop);
+                rayon::spawn(move || {
+                    // On the thread that asked (which may pick the task up while it waits for
+                    // a pass), spinning would stop it from returning to its own work.
+                    if rayon::current_thread_index() == Some(home) {
+                        return;
+                    }
+                    while !stop.load(Ordering::Acquire) {
+                        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                            for _ in 0..64 {
+                                std::hint::spin_loop();
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        Self { stop }
+    }
+}
+
+impl Default for Awake {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Awake {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+    }
+}
 
 /// The number of threads the parallel passes run on (in the current [`Threads::run`], if any).
 pub fn threads() -> usize {

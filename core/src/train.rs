@@ -8,6 +8,7 @@ use crate::layer::Pass;
 use crate::loss::Loss;
 use crate::network::{Network, Parameters};
 use crate::optim::Optimizer;
+use crate::parallel;
 use crate::regularize::{add_l2, weight_slots};
 use crate::schedule::Schedule;
 use crate::{Error, Result, Scalar};
@@ -220,6 +221,8 @@ impl<T: Scalar, N: Network<T, IN, OUT>, const IN: usize, const OUT: usize> Train
         let start = Instant::now();
         let order = shuffled_indices(data.len(), rng);
         let (mut loss_sum, mut correct, mut batches) = (0.0, 0, 0);
+        // The pool's other threads wait for each parallel pass awake (see `parallel::Awake`).
+        let _awake = parallel::Awake::new();
         // ANCHOR: batch_loop
         for indices in order.chunks(batch_size) {
             batches += 1;
