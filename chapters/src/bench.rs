@@ -1,7 +1,7 @@
 //! `nabla bench`: times training epochs of the headline MLP (in its `network!` and hand-wired
 //! versions) or of chapter 13's CNNs, [`crate::cnn::WideLeNet`] (the one the chapter trains)
 //! and [`crate::cnn::LeNet`], on the threads of the pool it runs in (the `nabla` command's
-//! `--threads`; the dense layers use one).
+//! `--threads`).
 //!
 //! Only the training epochs are timed (gathering each batch, forward, loss, backward and the
 //! optimizer's step; no evaluation): the same work `tools/pytorch_bench.py` times for PyTorch.

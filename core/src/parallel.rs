@@ -1,20 +1,26 @@
-//! Work split across the machine's cores: how the per-sample layers (convolution, pooling) cut a
-//! batch into blocks for rayon's thread pool, and how many threads that pool has.
+//! Work split across the machine's cores: how the layers cut their work into pieces for rayon's
+//! thread pool, how many threads that pool has, and how its threads wait between passes.
 //!
-//! A layer whose work is the same for every sample cuts the batch into blocks of [`BLOCK`]
+//! Two kinds of cut keep the numbers independent of the thread count. A pass that computes
+//! each number on its own (a dense layer's product cut into column ranges, an optimizer's update
+//! cut into runs of parameters) may be cut anywhere: [`even_piece`] gives each thread one piece.
+//! A sum over pieces is cut where the thread count cannot move the cuts:
+//! a layer whose work is the same for every sample cuts the batch into blocks of [`BLOCK`]
 //! samples and hands the blocks to the pool, which runs them on whichever cores are free. The
 //! cut depends only on the batch size, never on the number of threads, and a sum over the batch
 //! (a weight gradient) is added up block by block, each block into its own partial sum, and the
-//! partial sums are added in block order once every block is done. So a run gives the same
-//! numbers, bit for bit, on one thread as on eight: the thread count changes the time, nothing
-//! else.
+//! partial sums are added in block order once every block is done; a large dense layer's forward
+//! product sums its inputs in four runs, added in run order ([`crate::linalg::mul_in_runs`]). So
+//! a run gives the same numbers, bit for bit, on one thread as on eight: the thread count changes
+//! the time, nothing else.
 //!
 //! The pool is rayon's global one (a thread per core, or `RAYON_NUM_THREADS` of them) unless the
 //! program calls [`set_threads`] before its first parallel pass; [`Threads`] is a pool of its own.
 //! A program gets the most from the threads by running its whole training inside a pool
 //! ([`Threads::run`]): then the loop itself runs on one of the pool's threads, which takes a share
 //! of each parallel pass while its data is still in its core's cache, instead of handing every
-//! pass to the pool and waiting.
+//! pass to the pool and waiting. Between the passes of a training epoch the other threads spin
+//! rather than sleep ([`Awake`]).
 
 use crate::{Error, Result};
 use rayon::iter::{IndexedParallelIterator, MinLen, ParallelIterator};

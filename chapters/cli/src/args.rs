@@ -145,8 +145,8 @@ pub(crate) struct RunArgs {
     /// Random seed for the weights and the batch order.
     #[arg(long, default_value_t = 42, global = true)]
     pub(crate) seed: u64,
-    /// Threads for the layers that split a batch across cores (convolution, pooling); the
-    /// results are the same for every count [default: one per core].
+    /// Threads that training splits its work across (every layer, the optimizer, the batch
+    /// gathering); the results are the same for every count [default: one per core].
     #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub(crate) threads: Option<u32>,
     /// Directory holding the four MNIST .gz files [default: data/mnist in this repository].

@@ -297,8 +297,8 @@ fn bench(run: &args::RunArgs, model: BenchModel) -> CommandResult {
         BenchModel::Parts => return bench_parts(&config, &epochs, &threads),
         BenchModel::Mlp => {
             println!(
-                "benchmark: {epochs} of the headline recipe (batch {}; dense layers use one \
-                 thread), network! and hand-wired versions alternating",
+                "benchmark: {epochs} of the headline recipe on {threads} (batch {}), network! \
+                 and hand-wired versions alternating",
                 config.batch_size
             );
             &[Macro, HandWired]
