@@ -81,6 +81,18 @@ pub fn column_runs<T: Send>(
     min_columns: usize,
     work: impl Fn(Range<usize>, &mut [T]) + Sync,
 ) {
+    // The pool's machinery is compiled once per number type, not once per caller: a layer of
+    // every size calls this, and compile time matters more here than a call through a pointer.
+    runs_of_columns(out, column_len, min_columns, &work);
+}
+
+/// [`column_runs`] with `work` behind a reference, so that it is compiled once per `T`.
+fn runs_of_columns<T: Send>(
+    out: &mut [T],
+    column_len: usize,
+    min_columns: usize,
+    work: &(dyn Fn(Range<usize>, &mut [T]) + Sync),
+) {
     let column_len = column_len.max(1);
     let piece = even_piece(out.len() / column_len, min_columns);
     let runs = out.par_chunks_mut(column_len * piece).enumerate();
