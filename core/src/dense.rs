@@ -4,9 +4,12 @@
 //! layer's error `δ = ∂L/∂Z`, backpropagation needs three products:
 //! `∂L/∂W = δ Xᵀ`, `∂L/∂b = δ 1` (row sums) and `∂L/∂X = Wᵀ δ`.
 //!
-//! A large product is cut into column ranges that the threads share ([`crate::parallel`]):
-//! `Z` and `∂L/∂X` by samples, `∂L/∂W` by input features. Every entry is still computed by the
-//! same kernel in the same order, so the thread count changes the time, not the numbers.
+//! The threads share a large layer's products ([`crate::parallel`]). `∂L/∂W` is cut into
+//! ranges of its columns (one per input feature) and `∂L/∂X` into ranges of samples: each entry
+//! is computed by the same kernel wherever the cuts fall. `Z = W X` sums over the inputs in four
+//! runs, whose products are added in run order ([`linalg::mul_in_runs`]); each thread then reads
+//! only its runs' columns of `W`, the columns the optimizer's step gives it to update. Either
+//! way the thread count changes the time, not the numbers.
 
 use crate::batch::{Batch, ensure_columns};
 use crate::init::Init;
