@@ -223,7 +223,7 @@ pub fn sum<T: Scalar>(values: &[T]) -> T {
     lanes.iter().fold(rest, |sum, &lane| sum + lane)
 }
 
-/// The smallest dimension nalgebra sends to `matrixmultiply` (see [`uses_fast_kernel`]): a
+/// The smallest dimension nalgebra sends to `matrixmultiply` (with all three this large): a
 /// product cut into pieces computes each piece with the same kernel as the whole when no piece
 /// is narrower.
 pub const FAST_KERNEL_MIN: usize = 6;
