@@ -36,10 +36,9 @@ pub fn mul_in_runs<T: Scalar>(
     }
     let size = m * n;
     scratch::with_buffer((runs - 1) * size, |partials: &mut [T]| {
-        let mut targets: Vec<&mut [T]> = std::iter::once(&mut *out)
-            .chain(partials.chunks_exact_mut(size))
-            .collect();
-        parallel::tasks(targets.par_iter_mut().enumerate()).for_each(|(run, target)| {
+        // The first run's product goes straight into `out`, the others into their partials.
+        let targets = rayon::iter::once(&mut *out).chain(partials.par_chunks_exact_mut(size));
+        parallel::tasks(targets.enumerate()).for_each(|(run, target)| {
             let inner = run * block..(k.min((run + 1) * block));
             mul_run(target, a, b, (m, k, n), inner);
         });
